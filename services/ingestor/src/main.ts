@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@earshot/runtime';
+import { ingestorService } from './service.js';
+
+await runUntilSignal([ingestorService]);

@@ -1,0 +1,1 @@
+export { routerService } from './service.js';

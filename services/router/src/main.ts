@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@earshot/runtime';
+import { routerService } from './service.js';
+
+await runUntilSignal([routerService]);
