@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { z } from 'zod';
@@ -44,6 +44,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, logger: Logger): P
   const state: State = { port: await freePort(), password: previous?.password ?? randomBytes(18).toString('hex'), ownerPid: process.pid };
   const pgdata = join(root, 'pg');
   const asRoot = userInfo().uid === 0;
+  if (asRoot) makeReachableForPostgresUser(root);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgdata,
@@ -149,6 +150,24 @@ async function stopOrphan(pgdata: string): Promise<void> {
   process.kill(pid, 'SIGINT'); // fast shutdown: abort transactions, checkpoint, exit
   const deadline = Date.now() + 30_000;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk
+ * down to the data dir. Earshot's own dir is opened for traversal only (0711:
+ * no listing, and the password file inside stays 0600); a parent it cannot
+ * pass is reported instead of changed, since it belongs to someone else.
+ */
+function makeReachableForPostgresUser(root: string): void {
+  chmodSync(root, statSync(root).mode | 0o711);
+  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the "postgres" user and cannot reach ${root} because ${dir} is closed to other users; ` +
+          'choose another EARSHOT_DATA_DIR or run "chmod o+x" on that directory',
+      );
+    }
+  }
 }
 
 function freePort(): Promise<number> {
