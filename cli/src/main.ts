@@ -6,7 +6,7 @@ import { configCheck } from './commands/config-check.js';
 import { replay } from './commands/replay.js';
 import { tokenCreate, tokenList, tokenRevoke } from './commands/token.js';
 import { migrateCommand } from './commands/migrate.js';
-import { ALL_SERVICES, CONFIG_CHECKS } from './services.js';
+import { ALL_SERVICES } from './services.js';
 import { UsageError } from './usage.js';
 
 const HELP = `earshot — brand-mention monitoring and response
@@ -43,13 +43,13 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'start':
-      await runUntilSignal(ALL_SERVICES, CONFIG_CHECKS);
+      await runUntilSignal(ALL_SERVICES);
       return -1;
     case 'migrate':
       return migrateCommand(env, logger);
     case 'config':
       if (sub !== 'check') throw new UsageError('usage: earshot config check [FILE]');
-      return configCheck(argument, env, CONFIG_CHECKS);
+      return configCheck(argument, env);
     case 'token':
       if (sub === 'create') return tokenCreate(values, env, logger);
       if (sub === 'revoke') return tokenRevoke(argument, env, logger);

@@ -1,10 +1,10 @@
-import { formatIssue, parseConfigText, readConfigFile, resolveConfigPath, DEMO_CONFIG_YAML, type ConfigCheck } from '@earshot/config';
+import { formatIssue, parseConfigText, readConfigFile, resolveConfigPath, DEMO_CONFIG_YAML } from '@earshot/config';
 import type { CommonEnv } from '@earshot/runtime';
 
 /** `earshot config check [file]`: every problem with its path, exit 1; or a one-line summary, exit 0. */
-export function configCheck(file: string | undefined, env: CommonEnv, checks: readonly ConfigCheck[]): number {
+export function configCheck(file: string | undefined, env: CommonEnv): number {
   const path = file ?? resolveConfigPath(env.EARSHOT_CONFIG);
-  const result = path === null ? parseConfigText(DEMO_CONFIG_YAML, 'built-in demo config', checks) : readConfigFile(path, checks);
+  const result = path === null ? parseConfigText(DEMO_CONFIG_YAML, 'built-in demo config') : readConfigFile(path);
   if (!result.ok) {
     process.stderr.write(`${result.source}: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}\n`);
     for (const issue of result.issues) process.stdout.write(`${formatIssue(issue)}\n`);

@@ -14,7 +14,6 @@ export {
   parseConfigText,
   readConfigFile,
   resolveConfigPath,
-  type ConfigCheck,
   type ConfigIssue,
   type ConfigResult,
 } from './load.js';

@@ -35,13 +35,7 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${issue.path ? `${issue.path}: ` : ''}${issue.message}${where}`;
 }
 
-/**
- * Extra checks a caller plugs in, e.g. the query language's syntax check,
- * without this package depending on every feature's parser.
- */
-export type ConfigCheck = (config: EarshotConfig) => ConfigProblem[];
-
-export function parseConfigText(text: string, source: string, checks: readonly ConfigCheck[] = []): ConfigResult {
+export function parseConfigText(text: string, source: string): ConfigResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -64,7 +58,6 @@ export function parseConfigText(text: string, source: string, checks: readonly C
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => ({ path: issue.path, message: describe(issue) })));
   problems.push(...checkReferences(raw));
-  if (parsed.success) for (const check of checks) problems.push(...check(parsed.data));
 
   if (problems.length > 0 || !parsed.success) {
     return { ok: false, source, issues: dedupe(problems.map((problem) => locate(problem, document, lineCounter))) };
@@ -111,14 +104,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function readConfigFile(path: string, checks: readonly ConfigCheck[] = []): ConfigResult {
+export function readConfigFile(path: string): ConfigResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     return { ok: false, source: path, issues: [{ path: '', message: `cannot read the file: ${(error as Error).message}` }] };
   }
-  return parseConfigText(text, path, checks);
+  return parseConfigText(text, path);
 }
 
 /**
@@ -132,8 +125,8 @@ export function resolveConfigPath(configured: string | undefined, cwd: string = 
 }
 
 /** Loads and validates the config or throws a `ConfigError` listing every problem. */
-export function loadConfig(path: string | null, checks: readonly ConfigCheck[] = []): { config: EarshotConfig; source: string } {
-  const result = path === null ? parseConfigText(DEMO_CONFIG_YAML, 'built-in demo config', checks) : readConfigFile(path, checks);
+export function loadConfig(path: string | null): { config: EarshotConfig; source: string } {
+  const result = path === null ? parseConfigText(DEMO_CONFIG_YAML, 'built-in demo config') : readConfigFile(path);
   if (!result.ok) throw new ConfigError(result.source, result.issues);
   return { config: result.config, source: result.source };
 }

@@ -1,3 +1,4 @@
+import { checkQuery } from '@earshot/matcher';
 import { parseNotifyTarget } from './escalation.js';
 
 export interface ConfigProblem {
@@ -12,8 +13,8 @@ const record = (value: unknown): Raw => (value !== null && typeof value === 'obj
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
- * Checks what one field cannot: ids are unique and every reference points at
- * something that exists. It reads the raw document, so reference problems are
+ * Checks what one field cannot: ids are unique, every reference points at
+ * something that exists, and brand queries parse. It reads the raw document, so reference problems are
  * reported alongside shape problems instead of only after those are fixed.
  */
 export function checkReferences(document: unknown): ConfigProblem[] {
@@ -33,6 +34,11 @@ export function checkReferences(document: unknown): ConfigProblem[] {
     return seen;
   };
   const brands = ids('brand', 'brands');
+  list(root.brands).forEach((entry, b) => {
+    const query = text(record(entry).query);
+    const syntax = query === undefined || query.trim() === '' ? null : checkQuery(query);
+    if (syntax) problem(['brands', b, 'query'], `${syntax.message} in ${JSON.stringify(query)}`);
+  });
   ids('source', 'sources');
   const responders = ids('responder', 'responders');
   const teams = ids('team', 'teams');

@@ -89,6 +89,18 @@ priorities: { P1: 50, P2: 60, P3: 30 }
     );
   });
 
+  it('reports a brand query syntax error with the brand path and the column in the query', () => {
+    const issues = issuesOf(`
+brands:
+  - { id: acme, name: Acme, query: 'acme OR "acme corp' }
+  - { id: globex, name: Globex, query: '(globex AND broken' }
+`);
+    expect(issues.map((i) => i.path)).toEqual(['brands[0].query', 'brands[1].query']);
+    expect(issues[0]!.message).toMatch(/column 9/);
+    expect(issues[1]!.message).toMatch(/expected "\)".*column 1/);
+    expect(issues[1]).toMatchObject({ line: 4 });
+  });
+
   it('says so when the file is not YAML, with the line', () => {
     const issues = issuesOf('brands: [\n  - acme\n  query: "unterminated\n');
     expect(issues[0]!.message).toMatch(/^not valid YAML/);

@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigCheck } from '@earshot/config';
+import { ConfigError } from '@earshot/config';
 import { createLogger } from '@earshot/logging';
 import { EnvError, loadCommonEnv } from './env.js';
 import { startEarshot, type RunningEarshot } from './run.js';
@@ -10,7 +10,7 @@ import type { ServiceDefinition } from './service.js';
  * A bad config or environment exits 1 with every problem listed; a consumer
  * that dies for good exits 1 so the orchestrator restarts the process.
  */
-export async function runUntilSignal(definitions: readonly ServiceDefinition[], configChecks: readonly ConfigCheck[] = []): Promise<void> {
+export async function runUntilSignal(definitions: readonly ServiceDefinition[]): Promise<void> {
   let env;
   try {
     env = loadCommonEnv();
@@ -45,7 +45,6 @@ export async function runUntilSignal(definitions: readonly ServiceDefinition[], 
   try {
     earshot = await startEarshot(definitions, {
       logger,
-      configChecks,
       onFatal: (error) => void exit(1, `fatal: ${error.message}`),
     });
   } catch (error) {

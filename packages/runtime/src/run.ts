@@ -1,5 +1,5 @@
 import { createBus, type Bus } from '@earshot/bus';
-import { loadConfig, resolveConfigPath, type ConfigCheck, type EarshotConfig } from '@earshot/config';
+import { loadConfig, resolveConfigPath, type EarshotConfig } from '@earshot/config';
 import { createPool, migrate, resolveDatabase, type DatabaseTarget, type Pool } from '@earshot/db';
 import { createLogger, type Logger } from '@earshot/logging';
 import type { FastifyInstance } from 'fastify';
@@ -12,8 +12,6 @@ import type { RunningService, ServiceDefinition } from './service.js';
 export interface StartOptions {
   rawEnv?: Record<string, string | undefined>;
   logger?: Logger;
-  /** Checks added to config validation, e.g. the brand queries' syntax. */
-  configChecks?: readonly ConfigCheck[];
   /** A consumer died for good; the caller decides how to exit. */
   onFatal(error: Error): void;
 }
@@ -38,7 +36,7 @@ export async function startEarshot(definitions: readonly ServiceDefinition[], op
   const rawEnv = options.rawEnv ?? process.env;
   const env = loadCommonEnv(rawEnv);
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, name: 'earshot' });
-  const { config, source } = loadConfig(resolveConfigPath(env.EARSHOT_CONFIG), options.configChecks);
+  const { config, source } = loadConfig(resolveConfigPath(env.EARSHOT_CONFIG));
   const selected = SERVICE_NAMES.flatMap((name) => definitions.filter((definition) => definition.name === name && env.EARSHOT_SERVICES.includes(name)));
   // A service's own main.ts brings only its definition; naming another one explicitly is a mistake worth stopping for.
   const unavailable = env.EARSHOT_SERVICES.filter((name) => !definitions.some((definition) => definition.name === name));
