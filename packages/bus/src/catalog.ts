@@ -1,4 +1,4 @@
-import { ClassifiedMentionSchema, DeadLetterSchema, MentionSchema } from '@earshot/domain';
+import { ClassifiedMentionSchema, DeadLetterSchema, MentionSchema, SpikeAlertSchema } from '@earshot/domain';
 import type { z } from 'zod';
 
 /** Every topic Earshot uses and the schema its values must satisfy, on both ends. */
@@ -6,6 +6,8 @@ export const TOPIC_CATALOG = {
   'mentions.raw': MentionSchema,
   'mentions.classified': ClassifiedMentionSchema,
   'mentions.dlq': DeadLetterSchema,
+  /** Added to DESIGN.md's three: possible crises, from the classifier to the router. */
+  'alerts.spikes': SpikeAlertSchema,
 } as const;
 
 export type TopicName = keyof typeof TOPIC_CATALOG;

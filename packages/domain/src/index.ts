@@ -47,3 +47,4 @@ export {
 } from './item.js';
 export { DeadLetterSchema, type DeadLetter } from './dead-letter.js';
 export { describeZodError, formatPath, summarizeZodError, type FieldProblem } from './validation.js';
+export { SpikeAlertSchema, type SpikeAlert } from './spike.js';
