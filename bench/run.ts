@@ -1,0 +1,53 @@
+/**
+ * `pnpm bench [--data PATH] [--only NAME,...]`: the project's figures, each
+ * measured in this one run, printed as a table. Uses DATABASE_URL and
+ * KAFKA_BROKERS when set (the Kafka rows are left out without a broker), else
+ * an embedded PostgreSQL under the temp dir.
+ */
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureEmbeddedPostgres } from '@earshot/db';
+import { createLogger } from '@earshot/logging';
+import { runMatcherBenchmark } from '@earshot/matcher/bench';
+import { runBusBenchmark } from './bus.js';
+
+interface Row {
+  figure: string;
+  value: string;
+  note: string;
+}
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, only: { type: 'string' }, messages: { type: 'string' } } });
+const only = values.only ? new Set(values.only.split(',')) : null;
+const wanted = (name: string) => only === null || only.has(name);
+const rows: Row[] = [];
+const number = (n: number) => n.toLocaleString('en-US');
+
+const embedded = process.env.DATABASE_URL ? null : await ensureEmbeddedPostgres(join(tmpdir(), 'earshot-bench-postgres'), createLogger({ level: 'warn' }));
+const databaseUrl = process.env.DATABASE_URL ?? embedded!.url;
+const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+const messages = Number(values.messages ?? 20_000);
+
+try {
+  if (wanted('matcher')) {
+    const result = runMatcherBenchmark({ ...(values.data ? { data: values.data } : {}), queries: 1000 });
+    rows.push({ figure: 'matcher: posts/s per core, 1,000 brand queries', value: number(result.postsPerSecond), note: `${number(result.posts)} posts, ${number(result.matches)} matches` });
+  }
+  if (wanted('bus')) {
+    for (const kind of ['embedded', 'kafka'] as const) {
+      if (kind === 'kafka' && brokers.length === 0) continue;
+      const result = await runBusBenchmark({ kind, databaseUrl, brokers, messages });
+      rows.push({ figure: `bus (${kind}): publish msgs/s`, value: number(result.publishPerSecond), note: `${number(messages)} mentions, batches of 500` });
+      rows.push({ figure: `bus (${kind}): publish → consumed msgs/s`, value: number(result.endToEndPerSecond), note: 'one consumer group, no-op handler' });
+    }
+  }
+} finally {
+  await embedded?.stop();
+}
+
+const widths = [Math.max(6, ...rows.map((r) => r.figure.length)), Math.max(5, ...rows.map((r) => r.value.length))];
+const line = (a: string, b: string, c: string) => `| ${a.padEnd(widths[0]!)} | ${b.padStart(widths[1]!)} | ${c} |`;
+process.stdout.write(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
+process.stdout.write(`${line('figure', 'value', 'note')}\n|${'-'.repeat(widths[0]! + 2)}|${'-'.repeat(widths[1]! + 2)}|---|\n`);
+for (const row of rows) process.stdout.write(`${line(row.figure, row.value, row.note)}\n`);
