@@ -150,9 +150,10 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
   const retention = setInterval(() => {
     void pool
       .query(
+        // A message goes once every group reading its topic is past it (topics nobody reads, like the DLQ, are kept).
         `DELETE FROM bus_messages m
-          WHERE m.created_at < now() - make_interval(secs => $1)
-            AND m.id <= (SELECT min(o.position) FROM bus_offsets o WHERE o.topic = m.topic)`,
+          USING (SELECT topic, min(position) AS upto FROM bus_offsets GROUP BY topic) o
+          WHERE m.topic = o.topic AND m.id <= o.upto AND m.created_at < now() - make_interval(secs => $1)`,
         [(options.retentionMs ?? 3_600_000) / 1000],
       )
       .catch((error: unknown) => logger.warn({ err: error }, 'embedded bus retention sweep failed'));

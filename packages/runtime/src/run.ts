@@ -51,7 +51,8 @@ export async function startEarshot(definitions: readonly ServiceDefinition[], op
   try {
     const database: DatabaseTarget = await resolveDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.EARSHOT_DATA_DIR, logger });
     cleanups.push(() => database.release());
-    const pool = createPool(database.url, logger, { max: 10, applicationName: `earshot:${env.EARSHOT_SERVICES.join('+')}` });
+    // Each embedded-bus subscription holds one connection for as long as it runs; leave room for the work.
+    const pool = createPool(database.url, logger, { max: 20, applicationName: `earshot:${env.EARSHOT_SERVICES.join('+')}` });
     cleanups.push(() => pool.end());
     // Safe with several replicas starting at once: migrations run under an advisory lock.
     await migrate(pool, logger);
