@@ -194,3 +194,23 @@ describe.each(implementations)('bus contract: $kind', ({ kind, available }) => {
     expect(Number(rows[0].n)).toBeGreaterThan(0);
   });
 });
+
+describe('embedded bus: a consumer that cannot go on', () => {
+  it('reports a fatal error instead of hanging, so the process can exit non-zero', async () => {
+    const db = await createTestDatabase();
+    const fatal: Error[] = [];
+    const harness = openHarness({ kind: 'embedded', databaseUrl: db.url, brokers: [], prefix: `${uniqueName('t')}.`, onFatal: (error) => fatal.push(error) });
+    try {
+      const subscription = await harness.bus.subscribe({ topic: 'mentions.raw', group: 'doomed', handler: async () => undefined });
+      // Not an outage (which is retried) but a broken installation: the bus's own table is gone.
+      await db.pool.query('DROP TABLE bus_offsets');
+      await waitFor(() => fatal.length > 0, { what: 'the fatal report' });
+      expect(fatal[0]!.message).toMatch(/bus_offsets/);
+      await subscription.stop();
+    } finally {
+      await harness.close();
+      await db.drop();
+    }
+  });
+});
+
