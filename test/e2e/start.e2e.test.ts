@@ -13,9 +13,12 @@ async function daemonUrl(daemon: ReturnType<typeof spawnCli>): Promise<string> {
   return waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(daemon.output())?.[1], { what: 'the daemon to listen', timeoutMs: 90_000 });
 }
 
-async function readiness(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${url}/readyz`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** The /readyz body once it answers 200. */
+async function ready(url: string): Promise<Record<string, unknown>> {
+  return waitFor(async () => {
+    const response = await fetch(`${url}/readyz`);
+    return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : null;
+  }, { what: '/readyz' });
 }
 
 async function stopWithSigterm(daemon: ReturnType<typeof spawnCli>) {
@@ -31,11 +34,7 @@ describe('earshot start', () => {
     const daemon = spawnCli(['start'], { env: { EARSHOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' } });
     try {
       const url = await daemonUrl(daemon);
-      const ready = await waitFor(async () => {
-        const r = await readiness(url);
-        return r.status === 200 ? r : null;
-      }, { what: '/readyz' });
-      expect(ready.body).toMatchObject({ status: 'ready', database: true, bus: { kind: 'embedded', reachable: true } });
+      expect(await ready(url)).toMatchObject({ status: 'ready', database: true, bus: { kind: 'embedded', reachable: true } });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${url}/metrics`)).text()).toContain('process_cpu_seconds_total');
 
@@ -84,11 +83,7 @@ describe('earshot start', () => {
       });
       try {
         const url = await daemonUrl(daemon);
-        const ready = await waitFor(async () => {
-          const r = await readiness(url);
-          return r.status === 200 ? r : null;
-        }, { what: '/readyz' });
-        expect(ready.body).toMatchObject({ database: true, bus: { kind: 'kafka', reachable: true } });
+        expect(await ready(url)).toMatchObject({ database: true, bus: { kind: 'kafka', reachable: true } });
         const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
         expect(rows[0].n).toBeGreaterThan(0);
         const { rows: responders } = await db.pool.query('SELECT id FROM responders ORDER BY id');

@@ -91,14 +91,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     const group = prefix + subscribe.group;
     const batchSize = subscribe.maxBatchSize ?? 100;
     const log = logger.child({ topic, group });
-    const process = createBatchProcessor({
-      topic: subscribe.topic,
-      group: subscribe.group,
-      handler: subscribe.handler,
-      maxAttempts: subscribe.maxAttempts ?? 5,
-      logger,
-      deadLetter: (letters) => append(prefix + DEAD_LETTER_TOPIC, encodeMessages(DEAD_LETTER_TOPIC, letters.map((value) => ({ key: value.key ?? '', value })))),
-    });
+    const process = createBatchProcessor({ subscription: subscribe, logger, sendDeadLetters: (messages) => append(prefix + DEAD_LETTER_TOPIC, messages) });
 
     while (!signal.aborted) {
       let owner: PoolClient | null = null;

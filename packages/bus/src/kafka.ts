@@ -121,14 +121,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         rebalanceTimeout: 60_000,
       });
       const stopper = new AbortController();
-      const process = createBatchProcessor({
-        topic: subscribe.topic,
-        group: subscribe.group,
-        handler: subscribe.handler,
-        maxAttempts: subscribe.maxAttempts ?? 5,
-        logger,
-        deadLetter: (letters) => send(prefix + DEAD_LETTER_TOPIC, encodeMessages(DEAD_LETTER_TOPIC, letters.map((value) => ({ key: value.key ?? '', value })))),
-      });
+      const process = createBatchProcessor({ subscription: subscribe, logger, sendDeadLetters: (messages) => send(prefix + DEAD_LETTER_TOPIC, messages) });
       const batchSize = subscribe.maxBatchSize ?? 100;
 
       consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -1,8 +1,9 @@
 import { summarizeZodError, type DeadLetter } from '@earshot/domain';
 import type { Logger } from '@earshot/logging';
 import pRetry from 'p-retry';
-import type { BatchHandler, Delivery } from './bus.js';
-import { TOPIC_CATALOG, type TopicName } from './catalog.js';
+import type { Delivery, SubscribeOptions } from './bus.js';
+import { DEAD_LETTER_TOPIC, TOPIC_CATALOG, type TopicName } from './catalog.js';
+import { encodeMessages } from './encode.js';
 import { isTransientError } from './errors.js';
 
 /** A message as it comes off the log, before validation. */
@@ -22,15 +23,15 @@ export interface ProcessingControl {
 }
 
 export interface BatchProcessorOptions<T extends TopicName> {
-  topic: T;
-  group: string;
-  handler: BatchHandler<T>;
-  maxAttempts: number;
-  deadLetter(letters: DeadLetter[]): Promise<void>;
+  subscription: SubscribeOptions<T>;
+  /** Appends serialised dead letters to the (prefixed) DLQ topic. */
+  sendDeadLetters(messages: Array<{ key: string; value: string }>): Promise<void>;
   logger: Logger;
   /** First and longest wait between tries, in ms. */
   retryDelay?: { minMs: number; maxMs: number };
 }
+
+const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
  * The delivery rules both bus implementations share:
@@ -45,17 +46,21 @@ export interface BatchProcessorOptions<T extends TopicName> {
  * commits), `false` when stopped first (the caller must not commit).
  */
 export function createBatchProcessor<T extends TopicName>(options: BatchProcessorOptions<T>) {
-  const schema = TOPIC_CATALOG[options.topic];
+  const { topic, group, handler } = options.subscription;
+  const maxAttempts = options.subscription.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const schema = TOPIC_CATALOG[topic];
   const delays = options.retryDelay ?? { minMs: 200, maxMs: 30_000 };
-  const log = options.logger.child({ topic: options.topic, group: options.group });
+  const log = options.logger.child({ topic, group });
+  const deadLetter = (letters: DeadLetter[]) =>
+    options.sendDeadLetters(encodeMessages(DEAD_LETTER_TOPIC, letters.map((value) => ({ key: value.key ?? '', value }))));
 
   const letter = (message: RawMessage, error: string, attempts: number): DeadLetter => ({
-    topic: options.topic,
+    topic,
     key: message.key,
     value: message.value,
     error,
     attempts,
-    group: options.group,
+    group,
     failedAt: new Date().toISOString(),
     ...(message.partition === undefined ? {} : { partition: message.partition }),
     ...(message.offset === undefined ? {} : { offset: message.offset }),
@@ -88,18 +93,18 @@ export function createBatchProcessor<T extends TopicName>(options: BatchProcesso
       const decoded = decode(raw.value);
       const parsed = decoded.ok ? schema.safeParse(decoded.value) : null;
       if (parsed?.success) valid.push({ raw, delivery: { key: raw.key, value: parsed.data as Delivery<T>['value'], position: raw.position } });
-      else poison.push(letter(raw, parsed ? `invalid ${options.topic} message: ${summarizeZodError(parsed.error)}` : 'not valid JSON', 0));
+      else poison.push(letter(raw, parsed ? `invalid ${topic} message: ${summarizeZodError(parsed.error)}` : 'not valid JSON', 0));
     }
 
     try {
       if (poison.length > 0) {
         log.warn({ count: poison.length, reasons: poison.map((p) => p.error) }, 'dead-lettering invalid messages');
-        await persist(() => options.deadLetter(poison), control, Number.POSITIVE_INFINITY);
+        await persist(() => deadLetter(poison), control, Number.POSITIVE_INFINITY);
       }
       if (valid.length === 0) return true;
 
       try {
-        await persist(() => options.handler(valid.map((v) => v.delivery)), control, 1);
+        await persist(() => handler(valid.map((v) => v.delivery)), control, 1);
         return true;
       } catch (error) {
         if (stopped(control)) return false;
@@ -108,11 +113,11 @@ export function createBatchProcessor<T extends TopicName>(options: BatchProcesso
 
       for (const { raw, delivery } of valid) {
         try {
-          await persist(() => options.handler([delivery]), control, options.maxAttempts);
+          await persist(() => handler([delivery]), control, maxAttempts);
         } catch (error) {
           if (stopped(control)) return false;
           log.error({ err: error, key: raw.key, position: raw.position }, 'message keeps failing; sending it to the DLQ');
-          await persist(() => options.deadLetter([letter(raw, describeError(error), options.maxAttempts)]), control, Number.POSITIVE_INFINITY);
+          await persist(() => deadLetter([letter(raw, describeError(error), maxAttempts)]), control, Number.POSITIVE_INFINITY);
         }
       }
       return true;
