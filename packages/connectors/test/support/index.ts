@@ -1,0 +1,2 @@
+export { FakeServer, type FakeHandler, type FakeResponse, type RecordedRequest } from './fake-server.js';
+export { connectorContext, TEST_BRANDS, TestClock } from './context.js';
