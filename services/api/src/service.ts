@@ -1,10 +1,25 @@
 import type { ServiceDefinition } from '@earshot/runtime';
+import { alertUpdatesUntilNotifyLands } from './alerts.js';
+import { registerApi } from './app.js';
+import { loadApiEnv } from './env.js';
+import { computeStatsInApi } from './stats.js';
 
-/** Placeholder until issue #6 lands: the process layout and lifecycle are in place, the api's work is not. */
+/** The REST API and the Slack actions endpoint, on the process's one HTTP server. */
 export const apiService: ServiceDefinition = {
   name: 'api',
-  async start({ logger }) {
-    logger.warn('only the health, readiness and metrics endpoints answer (issue #6)');
-    return { stop: async () => undefined };
+  async start({ config, rawEnv, logger, pool, bus, http, metrics }) {
+    const env = loadApiEnv(rawEnv);
+    const api = await registerApi(http, {
+      config,
+      env,
+      pool,
+      bus,
+      logger,
+      metrics,
+      requestAlertUpdate: alertUpdatesUntilNotifyLands(logger),
+      computeStats: computeStatsInApi,
+    });
+    // The runtime closes the HTTP server before stopping services, so no new click arrives while replies drain.
+    return { stop: () => api.stop() };
   },
 };

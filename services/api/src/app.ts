@@ -1,0 +1,120 @@
+import type { Bus } from '@earshot/bus';
+import type { EarshotConfig } from '@earshot/config';
+import type { Pool } from '@earshot/db';
+import type { Logger } from '@earshot/logging';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import { bearerTokenHook } from './callers.js';
+import type { ApiEnv } from './env.js';
+import { ApiError, handleApiError, notFound } from './errors.js';
+import type { AlertUpdateRequester, ItemCommandDeps } from './items/commands.js';
+import { registerApiMetrics } from './metrics.js';
+import { itemRoutes } from './routes/items.js';
+import { mentionRoutes } from './routes/mentions.js';
+import { slackRoutes } from './routes/slack.js';
+import { statsRoutes } from './routes/stats.js';
+import { createEphemeralReplies } from './slack/respond.js';
+import type { StatsComputer } from './stats.js';
+import { zodValidatorCompiler } from './validation.js';
+
+export interface ApiDeps {
+  config: EarshotConfig;
+  env: ApiEnv;
+  pool: Pool;
+  bus: Bus;
+  logger: Logger;
+  metrics: Registry;
+  /** Queues the chat.update of an item's Slack alert inside the state change's transaction. */
+  requestAlertUpdate: AlertUpdateRequester;
+  computeStats: StatsComputer;
+  /** Tests pin the clock; production uses the system time. */
+  now?(): Date;
+}
+
+export interface RegisteredApi {
+  /** Waits for Slack replies still in flight; call after the HTTP server has closed. */
+  stop(): Promise<void>;
+}
+
+/** Indexes into config.escalation of the steps timed on the acknowledge clock. */
+export function ackClockSteps(config: EarshotConfig): number[] {
+  return config.escalation.flatMap((step, index) => (step.at.clock === 'ack' ? [index] : []));
+}
+
+/**
+ * Adds the REST API (/v1), its OpenAPI document (/docs) and the Slack
+ * actions endpoint to the process's HTTP server, in a scope of their own so
+ * their validation, error format and rate limits do not touch the health,
+ * readiness and metrics endpoints. Call before the server listens.
+ */
+export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise<RegisteredApi> {
+  const { env, pool, logger } = deps;
+  const metrics = registerApiMetrics(deps.metrics, pool, deps.bus, logger);
+  const replies = createEphemeralReplies(logger.child({ component: 'slack-replies' }));
+  const commands: ItemCommandDeps = {
+    pool,
+    ackClockSteps: ackClockSteps(deps.config),
+    requestAlertUpdate: deps.requestAlertUpdate,
+    onApplied: ({ command, via }) => metrics.countStateChange({ action: command, via }),
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+
+  await http.register(async (scope) => {
+    scope.setValidatorCompiler(zodValidatorCompiler);
+    scope.setSerializerCompiler(serializerCompiler);
+    scope.setErrorHandler(handleApiError);
+    scope.decorateRequest('caller', null);
+    scope.addHook('onResponse', async (request, reply) => {
+      metrics.observeRequest({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+    });
+
+    await scope.register(fastifySwagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Earshot API',
+          version: '1',
+          description: 'Responders list, acknowledge and handle brand mentions; other systems push mentions in. Errors are `{ "error": { "code", "message", "details"? } }`.',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `earshot token create`' } } },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
+    });
+    await scope.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+    await scope.register(fastifyRateLimit, {
+      global: true,
+      max: env.EARSHOT_API_RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      // Per token once the bearer hook has run (it runs first); per client address for the unauthenticated docs.
+      keyGenerator: (request) => request.caller?.tokenId ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError('rate_limited', `more than ${context.max} requests a minute with this token; retry in ${context.after}`),
+    });
+
+    await scope.register(
+      async (v1) => {
+        v1.addHook('onRequest', bearerTokenHook(pool));
+        v1.setNotFoundHandler(notFound);
+        await v1.register(itemRoutes, { pool, commands, ...(deps.now ? { now: deps.now } : {}) });
+        await v1.register(mentionRoutes, { pool, bus: deps.bus, maxPerRequest: env.EARSHOT_API_MAX_MENTIONS_PER_REQUEST });
+        await v1.register(statsRoutes, { pool, computeStats: deps.computeStats, ...(deps.now ? { now: deps.now } : {}) });
+      },
+      { prefix: '/v1' },
+    );
+
+    if (env.SLACK_SIGNING_SECRET) {
+      await scope.register(slackRoutes, { signingSecret: env.SLACK_SIGNING_SECRET, pool, commands, replies, logger: logger.child({ component: 'slack-actions' }) });
+    } else {
+      logger.info('SLACK_SIGNING_SECRET is not set: Slack buttons are off (POST /slack/actions is not served)');
+    }
+  });
+
+  return { stop: () => replies.drain() };
+}
