@@ -1,10 +1,41 @@
 import type { ServiceDefinition } from '@earshot/runtime';
+import { loadRouterEnv } from './env.js';
+import { createRouterMetrics } from './metrics.js';
+import { buildRouter } from './router.js';
 
-/** Placeholder until issue #5 lands: the process layout and lifecycle are in place, the router's work is not. */
+/** Largest batch of classified mentions routed in one transaction. */
+const CLASSIFIED_BATCH = 200;
+
+/**
+ * Routes classified mentions into assigned items with SLA clocks, fires
+ * escalation steps from Postgres timers, and alerts the crisis team about spikes.
+ */
 export const routerService: ServiceDefinition = {
   name: 'router',
-  async start({ logger }) {
-    logger.warn('classified mentions are not routed or alerted yet (issue #5)');
-    return { stop: async () => undefined };
+  async start({ config, rawEnv, logger, pool, bus, metrics }) {
+    const env = loadRouterEnv(rawEnv);
+    const router = buildRouter({ pool, config, logger, metrics: createRouterMetrics(metrics) });
+    const subscriptions = [
+      await bus.subscribe({
+        topic: 'mentions.classified',
+        group: 'router',
+        maxBatchSize: CLASSIFIED_BATCH,
+        handler: (deliveries) => router.routeClassified(deliveries.map((delivery) => delivery.value)),
+      }),
+      await bus.subscribe({
+        topic: 'alerts.spikes',
+        group: 'router-spikes',
+        handler: (deliveries) => router.alertSpikes(deliveries.map((delivery) => delivery.value)),
+      }),
+    ];
+    const clock = router.startClock(env.ROUTER_TICK_MS);
+    logger.info({ rules: config.routing.length, teams: config.teams.length, tickMs: env.ROUTER_TICK_MS }, 'router started');
+    return {
+      async stop() {
+        // Intake first (each subscription finishes its batch in hand), then the clockwork's turn in progress.
+        for (const subscription of subscriptions) await subscription.stop();
+        await clock.stop();
+      },
+    };
   },
 };

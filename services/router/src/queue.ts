@@ -1,0 +1,97 @@
+import { withTransaction, type PoolClient } from '@earshot/db';
+import { formatDuration } from '@earshot/config';
+import type { Category, Priority } from '@earshot/domain';
+import { queueAssignmentAlerts } from '@earshot/routing';
+import type { RouterContext } from './context.js';
+import { openDesks, tryLockTeam, type Desks } from './desks.js';
+import { NO_TEAM } from './metrics.js';
+import { itemAlert } from './notifications.js';
+import { enqueueNotification } from './outbox.js';
+import { appendTimeline, type TimelineEntry } from './timeline.js';
+
+/** Queued items looked at per team and pass: enough to use any capacity that freed up, bounded so a long queue costs little. */
+const QUEUE_SCAN_LIMIT = 100;
+
+interface QueuedItem {
+  id: string;
+  priority: Priority;
+  category: Category;
+  created_at: Date;
+  platform: string;
+  lang: string | null;
+}
+
+/**
+ * Gives the team's waiting items, oldest first, to whoever can take them now.
+ * An item nobody can take (e.g. in a language only a busy member reads) does
+ * not hold back the younger ones behind it. Needs the team lock and `desks`
+ * opened under it. Returns how many items were assigned.
+ */
+export async function assignFromQueue(client: PoolClient, context: RouterContext, teamId: string, desks: Desks, now: Date): Promise<number> {
+  const { rows } = await client.query<QueuedItem>(
+    `SELECT i.id, i.priority, i.category, i.created_at, m.platform, m.lang
+     FROM items i JOIN mentions m ON m.id = i.mention_id
+     WHERE i.team_id = $1 AND i.assignee_id IS NULL AND i.state <> 'handled'
+     ORDER BY i.created_at, i.id
+     LIMIT $2
+     FOR UPDATE OF i SKIP LOCKED`,
+    [teamId, QUEUE_SCAN_LIMIT],
+  );
+  const assigned: Array<{ id: string; assignee: string }> = [];
+  const timeline: TimelineEntry[] = [];
+  for (const item of rows) {
+    const decision = desks.choose(teamId, { priority: item.priority, category: item.category, platform: item.platform, lang: item.lang ?? undefined });
+    if (decision?.kind !== 'assigned') continue;
+    assigned.push({ id: item.id, assignee: decision.responderId });
+    const waited = formatDuration(Math.max(1000, Math.floor((now.getTime() - item.created_at.getTime()) / 1000) * 1000));
+    timeline.push({
+      itemId: item.id,
+      type: 'assigned',
+      message: `${decision.explanation}, after ${waited} in the ${teamId} queue`,
+      data: { assigneeId: decision.responderId, teamId, fromQueue: true, viaOnCall: decision.viaOnCall },
+      at: now,
+    });
+  }
+  if (assigned.length === 0) return 0;
+
+  await client.query(
+    `UPDATE items SET assignee_id = a.assignee, assigned_at = $3, updated_at = $3
+     FROM unnest($1::uuid[], $2::text[]) AS a(id, assignee) WHERE items.id = a.id`,
+    [assigned.map((a) => a.id), assigned.map((a) => a.assignee), now],
+  );
+  await appendTimeline(client, timeline);
+  for (const { id, assignee } of assigned) {
+    const contact = context.directory.contactsFor({ teamId, assigneeId: assignee }).assignee;
+    for (const delivery of contact === null ? [] : queueAssignmentAlerts(contact)) await enqueueNotification(client, itemAlert(id, delivery));
+  }
+  return assigned.length;
+}
+
+/**
+ * One pass over every team queue: capacity frees up when items are handled
+ * (through the API, on another replica) and when shifts start, neither of
+ * which the router hears about, so it looks. A team another replica is
+ * assigning in right now is left to it. Updates the queue-depth gauge.
+ */
+export async function drainQueues(context: RouterContext): Promise<void> {
+  const now = context.now();
+  const { rows } = await context.pool.query<{ team_id: string | null; waiting: number }>(
+    `SELECT team_id, count(*)::int AS waiting FROM items WHERE assignee_id IS NULL AND state <> 'handled' GROUP BY team_id`,
+  );
+  const depth = new Map<string, number>(context.config.teams.map((team) => [team.id, 0]));
+  for (const row of rows) {
+    const teamId = row.team_id ?? NO_TEAM;
+    let waiting = row.waiting;
+    if (row.team_id !== null && context.directory.team(row.team_id) !== undefined) {
+      waiting -= await withTransaction(context.pool, async (client) => {
+        if (!(await tryLockTeam(client, teamId))) return 0;
+        const desks = await openDesks(client, [teamId], context.directory, now);
+        const assigned = await assignFromQueue(client, context, teamId, desks, now);
+        await desks.saveRotations(client);
+        return assigned;
+      });
+    }
+    depth.set(teamId, waiting);
+  }
+  for (const [teamId, waiting] of depth) context.metrics.queueDepth.set({ team: teamId }, waiting);
+}
