@@ -18,7 +18,6 @@ import { mentionRoutes } from './routes/mentions.js';
 import { slackRoutes } from './routes/slack.js';
 import { statsRoutes } from './routes/stats.js';
 import { createEphemeralReplies } from './slack/respond.js';
-import type { StatsComputer } from './stats.js';
 import { zodValidatorCompiler } from './validation.js';
 
 export interface ApiDeps {
@@ -30,7 +29,6 @@ export interface ApiDeps {
   metrics: Registry;
   /** Queues the chat.update of an item's Slack alert inside the state change's transaction. */
   requestAlertUpdate: AlertUpdateRequester;
-  computeStats: StatsComputer;
   /** Tests pin the clock; production uses the system time. */
   now?(): Date;
 }
@@ -38,11 +36,6 @@ export interface ApiDeps {
 export interface RegisteredApi {
   /** Waits for Slack replies still in flight; call after the HTTP server has closed. */
   stop(): Promise<void>;
-}
-
-/** Indexes into config.escalation of the steps timed on the acknowledge clock. */
-export function ackClockSteps(config: EarshotConfig): number[] {
-  return config.escalation.flatMap((step, index) => (step.at.clock === 'ack' ? [index] : []));
 }
 
 /**
@@ -57,7 +50,6 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
   const replies = createEphemeralReplies(logger.child({ component: 'slack-replies' }));
   const commands: ItemCommandDeps = {
     pool,
-    ackClockSteps: ackClockSteps(deps.config),
     requestAlertUpdate: deps.requestAlertUpdate,
     onApplied: ({ command, via }) => metrics.countStateChange({ action: command, via }),
     ...(deps.now ? { now: deps.now } : {}),
@@ -104,7 +96,7 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
         v1.setNotFoundHandler(notFound);
         await v1.register(itemRoutes, { pool, commands, ...(deps.now ? { now: deps.now } : {}) });
         await v1.register(mentionRoutes, { pool, bus: deps.bus, maxPerRequest: env.EARSHOT_API_MAX_MENTIONS_PER_REQUEST });
-        await v1.register(statsRoutes, { pool, computeStats: deps.computeStats, ...(deps.now ? { now: deps.now } : {}) });
+        await v1.register(statsRoutes, { pool, brands: deps.config.brands, ...(deps.now ? { now: deps.now } : {}) });
       },
       { prefix: '/v1' },
     );

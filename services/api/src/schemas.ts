@@ -5,7 +5,6 @@ import {
   ItemSchema,
   MentionSchema,
   PRIORITIES,
-  SENTIMENT_LABELS,
   TimelineEventSchema,
 } from '@earshot/domain';
 import { z } from 'zod';
@@ -120,29 +119,3 @@ export const MentionsAcceptedSchema = z
     alreadyStored: z.array(z.string()).describe('Already classified and stored earlier: not published again.'),
   })
   .meta({ id: 'MentionsAccepted' });
-
-export const StatsQuerySchema = z
-  .strictObject({
-    from: isoTime.optional().describe('Start of the range (inclusive); default 7 days before `to`.'),
-    to: isoTime.optional().describe('End of the range (exclusive); default now.'),
-    brand: DirectoryId.optional(),
-  });
-
-const Percentiles = z.strictObject({ count: z.number().int(), medianMs: z.number().nullable(), p90Ms: z.number().nullable() });
-const Attainment = z.strictObject({ met: z.number().int(), missed: z.number().int(), rate: z.number().nullable().describe('met / (met + missed); null without decided items.') });
-
-export const StatsSchema = z
-  .strictObject({
-    from: isoTime,
-    to: isoTime,
-    brand: z.string().nullable(),
-    volume: z.strictObject({ mentions: z.number().int(), items: z.number().int() }),
-    sentiment: z.record(z.enum(SENTIMENT_LABELS), z.number().int()),
-    shareOfVoice: z.array(z.strictObject({ brandId: z.string(), mentions: z.number().int(), share: z.number() })).describe('All brands, competitors included, in the range.'),
-    timeToAcknowledge: Percentiles,
-    timeToHandle: Percentiles,
-    slaAttainment: z.strictObject({ acknowledge: Attainment, handle: Attainment }),
-  })
-  .meta({ id: 'Stats' });
-export type Stats = z.infer<typeof StatsSchema>;
-

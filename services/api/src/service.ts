@@ -2,7 +2,6 @@ import type { ServiceDefinition } from '@earshot/runtime';
 import { alertUpdatesUntilNotifyLands } from './alerts.js';
 import { registerApi } from './app.js';
 import { loadApiEnv } from './env.js';
-import { computeStatsInApi } from './stats.js';
 
 /** The REST API and the Slack actions endpoint, on the process's one HTTP server. */
 export const apiService: ServiceDefinition = {
@@ -17,7 +16,6 @@ export const apiService: ServiceDefinition = {
       logger,
       metrics,
       requestAlertUpdate: alertUpdatesUntilNotifyLands(logger),
-      computeStats: computeStatsInApi,
     });
     // The runtime closes the HTTP server before stopping services, so no new click arrives while replies drain.
     return { stop: () => api.stop() };

@@ -13,7 +13,6 @@ import { testLogger } from '../../../test/support/logger.js';
 import { fakeMention } from '../../../test/support/mentions.js';
 import { registerApi } from '../src/app.js';
 import { loadApiEnv } from '../src/env.js';
-import { computeStatsInApi } from '../src/stats.js';
 
 /**
  * Two teams: support (alice, bob; lead carol, who is not a member) and
@@ -110,7 +109,6 @@ export async function startApiHarness(options: { env?: Record<string, string>; n
       );
       alertUpdates.push(itemId);
     },
-    computeStats: computeStatsInApi,
     ...(options.now ? { now: options.now } : {}),
   });
   await http.ready();
@@ -198,7 +196,7 @@ export async function seedItem(pool: Pool, seed: SeedOptions = {}): Promise<stri
   const itemId = rows[0]!.id;
   await pool.query("INSERT INTO timeline_events (item_id, type, actor_kind, via, message) VALUES ($1, 'created', 'system', 'system', 'routed by rule default')", [itemId]);
   await pool.query(
-    `INSERT INTO escalation_timers (item_id, step_index, due_at) VALUES ($1, 0, $2), ($1, 1, $3)`,
+    `INSERT INTO escalation_timers (item_id, step_index, due_at, clock) VALUES ($1, 0, $2, 'ack'), ($1, 1, $3, 'handle')`,
     [itemId, new Date(createdAt.getTime() + 1_800_000), new Date(createdAt.getTime() + 8 * 3_600_000)],
   );
   return itemId;

@@ -1,10 +1,11 @@
 import { withTransaction, type Pool, type PoolClient } from '@earshot/db';
 import type { Actor, TimelineEventType } from '@earshot/domain';
+import { cancelPendingEscalations } from '@earshot/routing';
 import { actorKey, actorOf, canActOn, reassignRefusal, type Caller } from '../access.js';
 import { ApiError } from '../errors.js';
 import type { ItemDetail, ItemView } from '../schemas.js';
 import { findItem, TIMELINE_COLUMNS, toItemView, toSnapshot, toTimelineEntry, writeSnapshot, type ItemRow } from './repository.js';
-import { decide, type ItemCommand, type ItemRequest, type TimerEffect } from './transitions.js';
+import { decide, type ItemCommand, type ItemRequest } from './transitions.js';
 
 /**
  * Asks for the item's Slack alert to be updated in place (chat.update) once
@@ -15,8 +16,6 @@ export type AlertUpdateRequester = (client: PoolClient, itemId: string) => Promi
 
 export interface ItemCommandDeps {
   pool: Pool;
-  /** Escalation steps (indexes into config.escalation) timed on the ack clock: acknowledging cancels only these. */
-  ackClockSteps: readonly number[];
   requestAlertUpdate: AlertUpdateRequester;
   /** Called after commit for each applied change, e.g. to count it. */
   onApplied?(change: { command: ItemCommand['kind']; via: Caller['via']; item: ItemView }): void;
@@ -54,22 +53,6 @@ async function insertEvent(client: PoolClient, itemId: string, actor: Actor, eve
     [itemId, event.type, actor.kind, actor.id, actor.via, event.message, event.data],
   );
   return toTimelineEntry(rows[0]);
-}
-
-async function applyTimerEffect(client: PoolClient, itemId: string, effect: TimerEffect, ackClockSteps: readonly number[]): Promise<void> {
-  switch (effect.kind) {
-    case 'keep':
-      return;
-    case 'cancel-all':
-      await client.query("UPDATE escalation_timers SET status = 'cancelled' WHERE item_id = $1 AND status = 'pending'", [itemId]);
-      return;
-    case 'cancel-ack-clock':
-      await client.query("UPDATE escalation_timers SET status = 'cancelled' WHERE item_id = $1 AND status = 'pending' AND step_index = ANY($2)", [itemId, ackClockSteps]);
-      return;
-    case 'postpone':
-      await client.query("UPDATE escalation_timers SET due_at = $2 WHERE item_id = $1 AND status = 'pending' AND due_at < $2", [itemId, effect.until]);
-      return;
-  }
 }
 
 /** Checks a reassignment's target against the directory; the field named is the body's. */
@@ -110,7 +93,7 @@ export async function runItemCommand(deps: ItemCommandDeps, caller: Caller, item
     if (decision.outcome === 'unchanged') return { changed: false, item: toItemView(row) };
     const updated = await writeSnapshot(client, itemId, decision.next);
     await insertEvent(client, itemId, actorOf(caller), decision.event);
-    await applyTimerEffect(client, itemId, decision.timers, deps.ackClockSteps);
+    if (decision.escalation !== 'keep') await cancelPendingEscalations(client, itemId, decision.escalation);
     await deps.requestAlertUpdate(client, itemId);
     return { changed: true, item: toItemView(updated) };
   });

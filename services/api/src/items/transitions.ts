@@ -1,4 +1,5 @@
 import type { ItemState, TimelineEventType } from '@earshot/domain';
+import type { EscalationStop } from '@earshot/routing';
 
 /** The mutable part of an item, as locked in the transaction. */
 export interface ItemSnapshot {
@@ -22,14 +23,12 @@ export type ItemCommand =
 /** A reassignment as asked for: without a team, the item stays in its own. */
 export type ItemRequest = Exclude<ItemCommand, { kind: 'reassign' }> | { kind: 'reassign'; teamId: string | null; responderId: string | null };
 
-/** What happens to the item's pending escalation timers. */
-export type TimerEffect =
-  | { kind: 'keep' }
-  /** Acknowledged: the steps on the ack clock have no reason to fire; the handle clock keeps running. */
-  | { kind: 'cancel-ack-clock' }
-  | { kind: 'cancel-all' }
-  /** Snoozed: nothing fires before `until`; what falls due meanwhile fires when the snooze ends. */
-  | { kind: 'postpone'; until: Date };
+/**
+ * What the change does to the item's pending escalation steps: acknowledging
+ * stops the ack clock's, handling all of them; anything else keeps them (a
+ * snoozed item's steps wait: the router fires none while it is snoozed).
+ */
+export type EscalationEffect = EscalationStop | 'keep';
 
 export interface TimelineDraft {
   type: TimelineEventType;
@@ -38,7 +37,7 @@ export interface TimelineDraft {
 }
 
 export type Decision =
-  | { outcome: 'apply'; next: ItemSnapshot; event: TimelineDraft; timers: TimerEffect }
+  | { outcome: 'apply'; next: ItemSnapshot; event: TimelineDraft; escalation: EscalationEffect }
   /** The request repeats one already applied: same answer, nothing written. */
   | { outcome: 'unchanged' }
   | { outcome: 'conflict'; message: string };
@@ -78,7 +77,7 @@ export function decide(item: ItemSnapshot, command: ItemCommand, actor: string |
           message: `acknowledged by ${who(actor)}${takesOver && item.assigneeId ? ` (was assigned to ${item.assigneeId})` : ''}`,
           data: { previousState: item.state, ...(takesOver ? { previousAssignee: item.assigneeId } : {}) },
         },
-        timers: { kind: 'cancel-ack-clock' },
+        escalation: 'acknowledged',
       };
     }
     case 'handled': {
@@ -100,7 +99,7 @@ export function decide(item: ItemSnapshot, command: ItemCommand, actor: string |
           message: `handled by ${who(actor)}${command.note ? `: ${command.note}` : ''}`,
           data: { previousState: item.state, ...(command.note ? { note: command.note } : {}) },
         },
-        timers: { kind: 'cancel-all' },
+        escalation: 'handled',
       };
     }
     case 'snooze': {
@@ -112,10 +111,10 @@ export function decide(item: ItemSnapshot, command: ItemCommand, actor: string |
         event: {
           type: 'snoozed',
           message: `snoozed by ${who(actor)} until ${command.until.toISOString()}`,
-          // The router resumes the item at `until`; previousState tells it what to resume to.
+          // The router ends the snooze at `until`, back to open or acknowledged.
           data: { until: command.until.toISOString(), previousState: item.state === 'snoozed' ? (item.acknowledgedBy ? 'acknowledged' : 'open') : item.state },
         },
-        timers: { kind: 'postpone', until: command.until },
+        escalation: 'keep',
       };
     }
     case 'reassign': {
@@ -144,7 +143,7 @@ export function decide(item: ItemSnapshot, command: ItemCommand, actor: string |
             previousState: item.state,
           },
         },
-        timers: { kind: 'keep' },
+        escalation: 'keep',
       };
     }
   }
