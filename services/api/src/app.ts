@@ -92,6 +92,8 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
 
     await scope.register(
       async (v1) => {
+        // JSON only: fastify would also take text/plain as a string body.
+        v1.removeContentTypeParser('text/plain');
         v1.addHook('onRequest', bearerTokenHook(pool));
         v1.setNotFoundHandler(notFound);
         await v1.register(itemRoutes, { pool, commands, ...(deps.now ? { now: deps.now } : {}) });
