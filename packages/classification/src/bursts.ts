@@ -1,0 +1,152 @@
+import type { Mention } from '@earshot/domain';
+import { SPAM_LIMITS } from './noise.js';
+import { fingerprint, foldHandle, readText, type TextSignals } from './text.js';
+
+export const BURST_SETTINGS = {
+  /** A near-duplicate joins a burst whose last mention is at most this old (ms); later it starts a new item. */
+  windowMs: 24 * 60 * 60 * 1_000,
+  /** Bound on the in-memory index (the CLI, benchmarks); the service keeps its index in PostgreSQL. */
+  maxEntries: 100_000,
+  /**
+   * Texts are compared on their first characters (after dropping links,
+   * handles, punctuation and case): enough to tell stories apart, and a
+   * repost cut short with "…" still matches its original.
+   */
+  comparedChars: 80,
+  /** Shorter texts ("is acme down?") are too common to call copies of each other across accounts. */
+  minSharedTextChars: 40,
+  /**
+   * One account writing the same short text twice ("yes", "still not
+   * working") is usually answering in two conversations, not repeating a
+   * post; such texts are only grouped when the second is an explicit repost.
+   */
+  minRepeatedTextChars: 20,
+  minTitleChars: 20,
+  /** Distinct authors remembered per key: as many as the copy-paste spam rule counts, plus the first. */
+  authorsKept: SPAM_LIMITS.copiesFromOtherAuthors + 1,
+} as const;
+
+/**
+ * The keys a mention is known by. Two mentions sharing a key are
+ * near-duplicates: a repost and its original (`by:` the original author and
+ * text), a quote with no text of its own and the quoted post (`post:`), one
+ * story on several sites (`title:`, `text:`).
+ */
+export interface BurstKeys {
+  /** Every key the mention is recorded under. */
+  readonly keys: readonly string[];
+  /** The keys that make it a near-duplicate of an earlier mention (a subset of `keys`). */
+  readonly lookup: readonly string[];
+  /** The cross-account text key, whose authors tell copy-paste campaigns apart. */
+  readonly sharedText: string | null;
+  /** Written by its author, not a repost, a bare quote or an article: only such posts can be spam copies. */
+  readonly original: boolean;
+}
+
+export function burstKeys(mention: Pick<Mention, 'platform' | 'externalId' | 'author' | 'title' | 'quoteOf'>, text: TextSignals): BurstKeys {
+  // The post's own id is only looked up by later quotes and reposts of it.
+  const keys = [`post:${mention.platform}:${mention.externalId}`];
+  const lookup: string[] = [];
+  const both = (key: string) => {
+    keys.push(key);
+    lookup.push(key);
+  };
+  if (mention.quoteOf !== undefined && text.body === '') {
+    both(`post:${mention.platform}:${mention.quoteOf.externalId}`);
+    return { keys, lookup, sharedText: null, original: false };
+  }
+  let sharedText: string | null = null;
+  if (text.body !== '') {
+    const compared = fingerprint(text.body.slice(0, BURST_SETTINGS.comparedChars));
+    const byAuthor = `by:${text.repostOf ?? foldHandle(mention.author.handle)}:${compared}`;
+    if (text.repostOf !== null || text.body.length >= BURST_SETTINGS.minRepeatedTextChars) both(byAuthor);
+    else keys.push(byAuthor);
+    if (text.body.length >= BURST_SETTINGS.minSharedTextChars) {
+      sharedText = `text:${compared}`;
+      both(sharedText);
+    }
+  }
+  const title = mention.title?.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim() ?? '';
+  if (title.length >= BURST_SETTINGS.minTitleChars) both(`title:${fingerprint(title)}`);
+  return { keys, lookup, sharedText, original: text.repostOf === null && mention.title === undefined };
+}
+
+/** `burstKeys` straight from a mention: what the service loads index entries for before classifying a batch. */
+export function mentionBurstKeys(mention: Pick<Mention, 'platform' | 'externalId' | 'author' | 'title' | 'text' | 'url' | 'quoteOf'>): BurstKeys {
+  return burstKeys(mention, readText(mention));
+}
+
+export interface BurstEntry {
+  /** The first mention of the burst: near-duplicates attach to its item. */
+  rootId: string;
+  /** Epoch ms. */
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** Distinct author handles seen with this key, at most `BURST_SETTINGS.authorsKept`. */
+  authors: string[];
+}
+
+export interface BurstMatch {
+  /** Id of the first mention of the burst this one belongs to; null when it starts its own. */
+  burstOf: string | null;
+  /** How many other accounts posted this text recently (0 for reposts and articles). */
+  copiesByOtherAuthors: number;
+}
+
+/**
+ * Recent burst keys and the first mention behind each. Pure: the service
+ * loads the entries a batch needs from PostgreSQL, runs the batch through an
+ * index built on them and writes back `changes()`; the CLI keeps one in memory.
+ */
+export class BurstIndex {
+  private readonly entries: Map<string, BurstEntry>;
+  private readonly changed = new Set<string>();
+
+  constructor(initial: Iterable<readonly [string, BurstEntry]> = []) {
+    this.entries = new Map(initial);
+  }
+
+  match(mentionId: string, mentionKeys: BurstKeys, authorHandle: string, now: number): BurstMatch {
+    let earliest: BurstEntry | null = null;
+    for (const key of mentionKeys.lookup) {
+      const entry = this.live(key, now);
+      if (entry !== null && entry.rootId !== mentionId && (earliest === null || entry.firstSeenAt < earliest.firstSeenAt)) earliest = entry;
+    }
+    const author = foldHandle(authorHandle);
+    const copies = mentionKeys.original && mentionKeys.sharedText !== null ? this.live(mentionKeys.sharedText, now) : null;
+    return {
+      burstOf: earliest?.rootId ?? null,
+      copiesByOtherAuthors: copies === null ? 0 : copies.authors.filter((other) => other !== author).length,
+    };
+  }
+
+  /** Records a mention that was kept (not spam) under all its keys, pointing at its burst's first mention. */
+  add(mentionId: string, mentionKeys: BurstKeys, authorHandle: string, burstOf: string | null, now: number): void {
+    const author = foldHandle(authorHandle);
+    for (const key of mentionKeys.keys) {
+      const existing = this.live(key, now);
+      const entry: BurstEntry = existing ?? { rootId: burstOf ?? mentionId, firstSeenAt: now, lastSeenAt: now, authors: [] };
+      entry.lastSeenAt = Math.max(entry.lastSeenAt, now);
+      if (!entry.authors.includes(author) && entry.authors.length < BURST_SETTINGS.authorsKept) entry.authors.push(author);
+      // Re-inserting keeps the map in least-recently-used order for eviction.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      this.changed.add(key);
+    }
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= BURST_SETTINGS.maxEntries) break;
+      this.entries.delete(oldest);
+      this.changed.delete(oldest);
+    }
+  }
+
+  /** Entries added or updated since the index was built, for writing back. */
+  changes(): Array<[string, BurstEntry]> {
+    return [...this.changed].map((key) => [key, this.entries.get(key)!]);
+  }
+
+  private live(key: string, now: number): BurstEntry | null {
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.lastSeenAt >= now - BURST_SETTINGS.windowMs ? entry : null;
+  }
+}

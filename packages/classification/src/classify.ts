@@ -1,0 +1,102 @@
+import type { EarshotConfig } from '@earshot/config';
+import { mentionId, type Classification, type Mention, type Sentiment } from '@earshot/domain';
+import { addressedHandle, brandHandles } from './brands.js';
+import { BurstIndex, burstKeys } from './bursts.js';
+import { categorize } from './category.js';
+import { detectCues, isQuestion } from './cues.js';
+import { compileNoiseRules, SPAM_LIMITS, spamReasons, type NoiseRules } from './noise.js';
+import { priorityFor, type PriorityThresholds } from './priority.js';
+import type { NegativeMention } from './spikes.js';
+import { readText } from './text.js';
+import { scoreUrgency } from './urgency.js';
+
+/**
+ * Version of the rules in this package (cues, urgency points, categories,
+ * noise); it goes into each classification's `modelVersion` beside the
+ * sentiment model's, so a stored verdict says what produced it.
+ */
+export const RULES_VERSION = 'rules-2026.11.1';
+
+/** What the classifier needs from a sentiment model (`@earshot/sentiment`'s shipped model, or its baseline). */
+export interface SentimentScorer {
+  readonly version: string;
+  score(text: string): Sentiment;
+}
+
+/** The parts of the config classification reads, compiled once per config load. */
+export interface ClassifierRules {
+  readonly handlesByBrand: ReadonlyMap<string, readonly string[]>;
+  readonly priorities: PriorityThresholds;
+  readonly noise: NoiseRules;
+}
+
+export function compileClassifierRules(config: Pick<EarshotConfig, 'brands' | 'priorities' | 'noise'>): ClassifierRules {
+  return { handlesByBrand: brandHandles(config.brands), priorities: config.priorities, noise: compileNoiseRules(config.noise) };
+}
+
+export interface ClassifyContext {
+  readonly rules: ClassifierRules;
+  readonly sentiment: SentimentScorer;
+  /** Recent mentions, for near-duplicates and copy-paste spam; `classify` adds every mention it keeps. */
+  readonly bursts: BurstIndex;
+  /** Epoch ms: the classification time, and the end of the engagement-velocity interval. */
+  readonly now: number;
+}
+
+export interface MentionVerdict {
+  readonly classification: Classification;
+  /** Spam is stored but never handed to people. */
+  readonly spam: boolean;
+  /** The first mention of the burst this one is a near-duplicate of. */
+  readonly burstOf: string | null;
+}
+
+/**
+ * The sentiment model reads social posts; for a long article, its title and
+ * opening say what it is about, and scoring them keeps the cost per mention flat.
+ */
+const SENTIMENT_TEXT_CHARS = 1_000;
+
+/** Sentiment, urgency with reasons, category and priority for one mention; spam and near-duplicates recognised. */
+export function classify(mention: Mention, context: ClassifyContext): MentionVerdict {
+  const id = mentionId(mention);
+  const text = readText(mention);
+  const keys = burstKeys(mention, text);
+  const match = context.bursts.match(id, keys, mention.author.handle, context.now);
+  const sentimentText = mention.title === undefined ? mention.text : `${mention.title}\n${mention.text}`;
+  const sentiment = context.sentiment.score(sentimentText.slice(0, SENTIMENT_TEXT_CHARS));
+  const base = { sentiment, modelVersion: `${context.sentiment.version}+${RULES_VERSION}`, classifiedAt: new Date(context.now).toISOString() };
+
+  const addressed = addressedHandle(mention, text.handles, context.rules.handlesByBrand);
+  const spam = spamReasons(mention, text, context.rules.noise, addressed !== null);
+  if (match.copiesByOtherAuthors >= SPAM_LIMITS.copiesFromOtherAuthors) spam.push(`same text as ${match.copiesByOtherAuthors} other accounts`);
+  if (spam.length > 0) {
+    return { classification: { ...base, urgency: { score: 0, reasons: spam }, category: 'spam', priority: 'P4' }, spam: true, burstOf: null };
+  }
+
+  const cues = detectCues(text.lead);
+  const question = isQuestion(text.lead);
+  const urgency = scoreUrgency({ mention, sentiment, cues, addressed, question, now: context.now });
+  const category = categorize({ mention, sentiment, cues, question });
+  context.bursts.add(id, keys, mention.author.handle, match.burstOf, context.now);
+  return {
+    classification: { ...base, urgency, category, priority: priorityFor(urgency.score, context.rules.priorities) },
+    spam: false,
+    burstOf: match.burstOf,
+  };
+}
+
+/** What the spike detector needs from a kept, negative mention; null for anything else. */
+export function spikeInput(mention: Mention, verdict: MentionVerdict): NegativeMention | null {
+  if (verdict.spam || verdict.classification.sentiment.label !== 'negative' || mention.matchedBrands.length === 0) return null;
+  return {
+    mentionId: mentionId(mention),
+    brandIds: mention.matchedBrands,
+    createdAt: mention.createdAt,
+    urgency: verdict.classification.urgency.score,
+    text: mention.title === undefined ? mention.text : `${mention.title}: ${mention.text}`,
+    authorHandle: mention.author.handle,
+    ...(mention.url === undefined ? {} : { url: mention.url }),
+    ...(mention.author.followers === undefined ? {} : { followers: mention.author.followers }),
+  };
+}

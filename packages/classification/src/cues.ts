@@ -1,0 +1,260 @@
+import { wholeWords } from './text.js';
+
+/**
+ * Intent cues: what the writer wants or threatens, read with English keyword
+ * patterns from lower-case text (see `readText`). Many complaints carry no
+ * sentiment word at all ("still waiting for my refund"), so these cues carry
+ * as much of the urgency and the category as the sentiment model does.
+ * The patterns were tuned on real tweets to brands' support accounts, so
+ * everyday uses ("I don't recall", "sounding like an attorney", "life hack")
+ * do not fire them.
+ */
+export const INTENT_CUES = [
+  'threat',
+  'safety',
+  'legal',
+  'security',
+  'outage',
+  'viral',
+  'chargeback',
+  'refund',
+  'cancel',
+  'fraud',
+  'breakage',
+  'unresolved',
+  'support',
+  'purchase',
+] as const;
+export type IntentCue = (typeof INTENT_CUES)[number];
+
+/** How each cue reads in urgency reasons. */
+export const CUE_REASONS: Readonly<Record<IntentCue, string>> = {
+  threat: 'threat of violence',
+  safety: 'safety issue',
+  legal: 'legal threat',
+  security: 'security breach',
+  outage: 'outage report',
+  viral: 'going-viral language',
+  chargeback: 'chargeback threat',
+  refund: 'refund demand',
+  cancel: 'cancellation threat',
+  fraud: 'scam or fraud accusation',
+  breakage: 'product not working',
+  unresolved: 'unresolved problem',
+  support: 'support request',
+  purchase: 'purchase intent',
+};
+
+const REGULATORS = 'ftc|fcc|cfpb|ofcom|ofgem|ombudsman|trading standards|bbb|better business bureau|attorney general|consumer protection';
+
+const CUE_PATTERNS: ReadonlyArray<readonly [IntentCue, RegExp]> = [
+  [
+    'threat',
+    wholeWords(
+      [
+        "(?:i|we)(?:'ll| will| am going to|'m going to|'m gonna| gonna) (?:kill|hurt|shoot|stab|find) (?:you|someone|somebody|everyone|your)",
+        'bomb (?:your|the|their) \\w+',
+        'shoot up',
+        'burn (?:it|your \\w+|the \\w+|this \\w+) (?:all )?down',
+        'watch your back',
+        "you(?:'ll| will) regret",
+      ].join('|'),
+    ),
+  ],
+  [
+    'safety',
+    wholeWords(
+      [
+        'caught fire|set (?:on )?fire|burst into flames|fire hazard',
+        'explod(?:ed|es|ing)|explosion',
+        'burn(?:ed|t) (?:my|me|his|her|our|their|the house)',
+        'injur(?:ed|y|ies)|hospitali[sz]ed|in (?:the )?hospital',
+        'unsafe|safety (?:issue|hazard|risk|concern|problem)',
+        'chok(?:ing|ed) (?:on|hazard)',
+        'food poisoning|poisoned|allergic reaction',
+        'electrocut\\w*',
+        'product recall|recall notice|(?:was|were|been|being) recalled',
+        'smoke (?:came|coming|pouring|everywhere)',
+      ].join('|'),
+    ),
+  ],
+  [
+    'legal',
+    wholeWords(
+      [
+        '(?:call|calling|contact|contacting|hire|hiring|get|getting|speak(?:ing)? (?:to|with)|talk(?:ing)? to|consult(?:ing)?) (?:a|an|my|our) (?:lawyer|attorney|solicitor)s?',
+        'my (?:lawyer|attorney|solicitor)s?',
+        'lawsuits?|class action|legal action|small claims',
+        'sue (?:you|them|the|your)|suing|sued',
+        'take (?:you|this|them|it) to court',
+        `(?:report|complain|complaint|file|filing|contact|escalat)\\w* .{0,40}(?:${REGULATORS})`,
+        `(?:${REGULATORS}) (?:complaint|report)`,
+      ].join('|'),
+    ),
+  ],
+  [
+    'security',
+    wholeWords(
+      [
+        'hacked|hackers?',
+        '(?:data|security) (?:breach|leak)|breached',
+        'leaked (?:my|our|customer|personal|user)',
+        'phishing',
+        'unauthori[sz]ed (?:charges?|transactions?|access|purchases?|payments?|logins?)',
+        'stolen (?:card|account|identity|data|details)|identity theft',
+        '(?:account|card|password) (?:was |is |got |has been )?compromised',
+        'someone (?:logged|got|broke) into my account',
+        'someone (?:changed|reset) my password',
+      ].join('|'),
+    ),
+  ],
+  [
+    'outage',
+    wholeWords(
+      [
+        '(?:is|are|was|were|been|went|goes|going|keeps? going) down',
+        'down again',
+        'down for (?:me|everyone|anyone|hours|days)',
+        'outages?',
+        '(?:is|are|went|gone|been) offline',
+        'no (?:service|signal|internet|connection|power)',
+        'server errors?',
+        'error (?:5\\d\\d|code)',
+        'service (?:is )?unavailable',
+        "can(?:'t|not|t) (?:log ?in|login|sign in|connect|access|load)",
+      ].join('|'),
+    ),
+  ],
+  [
+    'viral',
+    wholeWords(
+      [
+        '(?:going|gone|go|went) viral',
+        '(?:retweet|rt) (?:this|if|so|to)',
+        'everyone (?:needs to|should|must) (?:see|know|hear)',
+        'spread the word|share this|tell everyone',
+        'boycott\\w*',
+        'expos(?:e|ing) (?:you|them|this|the company)',
+        '(?:call|calling|contact|contacting|tell|telling|go|going) (?:to )?the (?:media|press|news)',
+        'reporters?|journalists?',
+      ].join('|'),
+    ),
+  ],
+  ['chargeback', wholeWords('charge ?backs?|dispute (?:the|this|a) charge|disputing (?:the|this) charge')],
+  ['refund', wholeWords('refund(?:ed|s|ing)?|(?:my|our|the) money back|reimburse(?:d|ment)?|compensat(?:e|ion)')],
+  [
+    'cancel',
+    wholeWords(
+      [
+        'cancel(?:l?ing|l?ed)? (?:my|our|this|the) (?:account|subscription|order|plan|service|membership|contract|card|premium)',
+        "(?:will|gonna|going to|about to|i'll|i'm|we'll|we're) (?:cancel|leave|switch)",
+        'close my account|unsubscrib\\w*',
+        'switching (?:to|providers|carriers|banks)',
+        "(?:i'm|im|i am) done with",
+        'never (?:buying|using|ordering|flying|shopping|coming back)',
+        'lost a customer|last time i (?:use|order|buy|fly|shop)',
+      ].join('|'),
+    ),
+  ],
+  ['fraud', wholeWords('scam(?:med|mers?)?|fraud(?:ulent|sters?)?|rip ?off|ripped (?:me )?off|daylight robbery')],
+  [
+    'breakage',
+    wholeWords(
+      [
+        'broken|broke (?:down|again)',
+        'defective|faulty',
+        'stopped working',
+        "(?:not|isn't|isnt|aren't|wasn't) working",
+        "(?:doesn't|doesnt|does not|don't|dont|won't|wont|will not) (?:work|load|open|start|turn on|charge|play|connect|sync|update)",
+        'crash(?:es|ed|ing)?',
+        'keeps? (?:crashing|freezing|failing|dropping|buffering)',
+        'froze|freezes|freezing',
+        'glitch(?:es|y)?|bug(?:s|gy)?',
+      ].join('|'),
+    ),
+  ],
+  [
+    'unresolved',
+    wholeWords(
+      [
+        'still waiting',
+        "still (?:\\w+n't|havent|hasnt|isnt|arent|cant|wont|doesnt|dont|didnt|not|no|nothing|happening|broken|the same)",
+        '(?:happened|happening|broken) again|keeps happening',
+        'no (?:one|body) (?:has )?(?:respond|repl|answer|help|call)\\w*',
+        'no (?:response|reply|answer)',
+        '(?:waiting|waited) (?:for|on) (?:a |my |the )?(?:reply|response|refund|order|delivery|callback|call back|technician|engineer)',
+        'on hold',
+        "(?:hasn't|has not|hasnt|haven't|havent|never|not) (?:arrived|received|shown up|turned up|come|been (?:delivered|shipped|processed))",
+        "where(?: is|'s) my",
+        '(?:missing|lost|late|delayed|damaged) (?:order|package|parcel|delivery|item|refund|payment|bag|luggage)',
+        'charged (?:twice|me twice|double)|double charged|overcharged',
+        'wrong (?:item|order|size|charge|address)',
+      ].join('|'),
+    ),
+  ],
+  [
+    'support',
+    wholeWords(
+      [
+        'help(?: me| us)?|please (?:fix|help|respond|reply|advise|sort|look|assist)',
+        'any update',
+        "dm(?:ed|'d)? (?:me|us|you)|sent (?:you )?a dm|direct message",
+        'customer (?:service|support|care)',
+        '(?:support )?ticket|case (?:number|#)|reference number',
+        'how (?:do|can) i',
+      ].join('|'),
+    ),
+  ],
+  [
+    'purchase',
+    wholeWords(
+      [
+        'how much (?:is|are|does|do|for|would)',
+        "price (?:of|for)|what(?:'s| is| are) the prices?|best (?:offer|deal|price)",
+        'where (?:can|do) i (?:buy|get|find|order)',
+        '(?:want|wanna|looking|planning|going|thinking (?:of|about)) (?:to )?(?:buy|purchase|order|upgrade|switch to)(?:ing)?',
+        'thinking (?:of|about) (?:buying|getting|switching|upgrading)',
+        'interested in (?:buying|getting|your|the|a|an)',
+        'back in stock|in stock (?:yet|soon|anywhere)',
+        'do you (?:ship|deliver) to',
+        'free trial|(?:book|request|schedule|get) a demo',
+        "how (?:do|can) i (?:sign up|subscribe|join)|(?:like|want|planning|going) to (?:sign up|subscribe|join)",
+        'should i (?:buy|get|go with|choose)',
+        'is (?:it|the \\w+) worth (?:it|buying|getting)',
+        'can you recommend|(?:any|your) recommendations?',
+        'do you (?:have|offer) (?:any )?(?:discounts?|deals?|offers?|coupons?)',
+        'quote for',
+      ].join('|'),
+    ),
+  ],
+];
+
+/** The cues present in `text` (lower-case), in `INTENT_CUES` order. */
+export function detectCues(text: string): IntentCue[] {
+  const found: IntentCue[] = [];
+  for (const [cue, pattern] of CUE_PATTERNS) if (pattern.test(text)) found.push(cue);
+  return found;
+}
+
+/**
+ * Openers of a question without a question mark. "is", "does" or "when"
+ * alone are left out: "@acme is the worst", "when your order arrives cold"
+ * are statements.
+ */
+const QUESTION_OPENER = wholeWords(
+  [
+    "how|what|what's|whats|why|where|who|which",
+    'can (?:you|i|we|someone|anyone|u)|could (?:you|i|someone|u)|would you|will you',
+    'do (?:you|i|we|u)|does (?:anyone|anybody|this|it)|did (?:you|u|anyone)',
+    'is (?:there|it|this|anyone|anybody)|are (?:there|you|u|they)',
+    'any ?(?:one|body)|should i',
+  ].join('|'),
+);
+
+/** A question mark, or a post opening with a question ("why is my order late"). */
+export function isQuestion(text: string): boolean {
+  if (text.includes('?')) return true;
+  const opening = text.replace(/^(?:\s*[@#][\p{L}\p{N}_]+)+/u, '').trimStart();
+  const match = QUESTION_OPENER.exec(opening.slice(0, 24));
+  return match !== null && match.index === 0;
+}

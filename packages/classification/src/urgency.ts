@@ -1,0 +1,151 @@
+import type { Mention, Sentiment, Urgency } from '@earshot/domain';
+import { CUE_REASONS, type IntentCue } from './cues.js';
+
+/**
+ * Points per signal. They add up to more than 100 on purpose: a post needs
+ * several strong signals together (say negative, far-reaching and spreading
+ * fast) to reach the P1 band, and the sum is capped at 100.
+ */
+export const URGENCY_POINTS = {
+  /** Times p(negative) for a post labelled negative. */
+  negativity: 35,
+  /** Reach: 10 per tenfold of followers above 100 (1k → 10, 10k → 20, 50k → 27), up to `reachMax`. */
+  reachPerDecade: 10,
+  reachFloorFollowers: 100,
+  verified: 5,
+  reachMax: 35,
+  /** Engagement velocity: 12 × log10(1 + 10 × shares per minute) (0.1/min → 4, 1/min → 12.5, 4/min → 19.5). */
+  velocity: 12,
+  /** Engagement volume, for old posts that spread slowly: 4 × log10(1 + shares). */
+  volume: 4,
+  engagementMax: 20,
+  /** A question written to the brand's handle or in reply to it. */
+  questionToBrand: 15,
+  addressesBrand: 15,
+  intentMax: 35,
+} as const;
+
+/** Points for each intent cue; summed over the cues present, capped at `URGENCY_POINTS.intentMax`. */
+export const CUE_POINTS: Readonly<Record<IntentCue, number>> = {
+  threat: 30,
+  safety: 25,
+  legal: 25,
+  security: 20,
+  outage: 15,
+  viral: 15,
+  chargeback: 15,
+  refund: 15,
+  cancel: 15,
+  fraud: 10,
+  breakage: 10,
+  unresolved: 10,
+  support: 5,
+  purchase: 5,
+};
+
+/** Cues that stay urgent even in a post that reads as positive ("love you guys but my account was hacked"). */
+const CUES_URGENT_WHEN_POSITIVE: ReadonlySet<IntentCue> = new Set(['threat', 'safety', 'legal', 'security']);
+
+/** A reason kept only when its signal adds at least this many points, so the list stays about what matters. */
+const MIN_REASON_POINTS = 3;
+
+export interface UrgencyInput {
+  mention: Pick<Mention, 'author' | 'engagement' | 'createdAt'>;
+  sentiment: Sentiment;
+  cues: readonly IntentCue[];
+  /** The brand handle the post is aimed at, and whether by writing it or by replying. */
+  addressed: { handle: string; how: 'mention' | 'reply' } | null;
+  question: boolean;
+  /** Epoch ms: engagement velocity is measured up to this moment. */
+  now: number;
+}
+
+interface Contribution {
+  points: number;
+  reason: string;
+}
+
+/** Urgency 0–100 with the reasons behind it, most important first. */
+export function scoreUrgency(input: UrgencyInput): Urgency {
+  const contributions: Contribution[] = [];
+  const add = (points: number, reason: string) => {
+    if (points > 0) contributions.push({ points, reason });
+  };
+
+  if (input.sentiment.label === 'negative') {
+    add(URGENCY_POINTS.negativity * input.sentiment.confidence, `negative (${input.sentiment.confidence.toFixed(2)})`);
+  }
+  add(...reach(input.mention.author));
+  add(...engagement(input.mention, input.now));
+
+  const positive = input.sentiment.label === 'positive';
+  const intent = input.cues
+    .filter((cue) => !positive || CUES_URGENT_WHEN_POSITIVE.has(cue))
+    .map((cue) => ({ points: CUE_POINTS[cue], reason: CUE_REASONS[cue] }));
+  if (input.question && input.addressed !== null) {
+    intent.push({ points: URGENCY_POINTS.questionToBrand, reason: `question to @${input.addressed.handle}` });
+  }
+  // The cap applies to the sum; each reason keeps its own weight for ordering.
+  const intentTotal = intent.reduce((sum, cue) => sum + cue.points, 0);
+  const intentScale = intentTotal > URGENCY_POINTS.intentMax ? URGENCY_POINTS.intentMax / intentTotal : 1;
+  for (const cue of intent) add(cue.points * intentScale, cue.reason);
+
+  if (input.addressed !== null) {
+    const { handle, how } = input.addressed;
+    add(URGENCY_POINTS.addressesBrand, how === 'mention' ? `addresses @${handle} directly` : `replies to @${handle}`);
+  }
+
+  const total = contributions.reduce((sum, contribution) => sum + contribution.points, 0);
+  return {
+    score: Math.max(0, Math.min(100, Math.round(total))),
+    reasons: contributions
+      .filter((contribution) => contribution.points >= MIN_REASON_POINTS)
+      .sort((a, b) => b.points - a.points)
+      .map((contribution) => contribution.reason),
+  };
+}
+
+function reach(author: Mention['author']): [number, string] {
+  const followers = author.followers ?? 0;
+  const fromFollowers =
+    followers > URGENCY_POINTS.reachFloorFollowers
+      ? URGENCY_POINTS.reachPerDecade * Math.log10(followers / URGENCY_POINTS.reachFloorFollowers)
+      : 0;
+  const points = Math.min(URGENCY_POINTS.reachMax, fromFollowers + (author.verified === true ? URGENCY_POINTS.verified : 0));
+  const parts = [];
+  if (followers > 0) parts.push(`${compactCount(followers)} followers`);
+  if (author.verified === true) parts.push('verified');
+  return [points, `author reach ${parts.join(', ')}`];
+}
+
+function engagement(mention: Pick<Mention, 'engagement' | 'createdAt'>, now: number): [number, string] {
+  const { reposts = 0, quotes = 0, replies = 0 } = mention.engagement;
+  const shares = reposts + quotes + replies;
+  if (shares === 0) return [0, ''];
+  // A post seen in its first minute counts as one minute old, so velocity stays finite.
+  const minutes = Math.max(1, (now - Date.parse(mention.createdAt)) / 60_000);
+  const velocity = URGENCY_POINTS.velocity * Math.log10(1 + (10 * shares) / minutes);
+  const volume = URGENCY_POINTS.volume * Math.log10(1 + shares);
+  const counts = [
+    reposts + quotes > 0 ? `${compactCount(reposts + quotes)} repost${reposts + quotes === 1 ? '' : 's'}` : '',
+    replies > 0 ? `${compactCount(replies)} repl${replies === 1 ? 'y' : 'ies'}` : '',
+  ].filter(Boolean);
+  return [Math.min(URGENCY_POINTS.engagementMax, Math.max(velocity, volume)), `${counts.join(', ')} in ${compactDuration(minutes)}`];
+}
+
+/** 950 → "950", 50_000 → "50k", 1_250_000 → "1.3M". */
+export function compactCount(count: number): string {
+  if (count < 1_000) return String(count);
+  if (count < 1_000_000) return `${trimZero((count / 1_000).toFixed(count < 10_000 ? 1 : 0))}k`;
+  return `${trimZero((count / 1_000_000).toFixed(1))}M`;
+}
+
+function compactDuration(minutes: number): string {
+  if (minutes < 120) return `${Math.round(minutes)} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1_440)} days`;
+}
+
+function trimZero(text: string): string {
+  return text.endsWith('.0') ? text.slice(0, -2) : text;
+}

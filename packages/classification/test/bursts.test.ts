@@ -1,0 +1,79 @@
+import { mentionId, type Mention } from '@earshot/domain';
+import { describe, expect, it } from 'vitest';
+import { BURST_SETTINGS, BurstIndex, classify } from '../src/index.js';
+import { ACME_RULES, fixedSentiment, NOON, post } from './helpers.js';
+
+function grouper(start = NOON) {
+  const bursts = new BurstIndex();
+  return (mention: Mention, now = start) => classify(mention, { rules: ACME_RULES, sentiment: fixedSentiment(), bursts, now }).burstOf;
+}
+
+const STORY = 'Acme recalls 2 million kettles after reports of overheating bases, company says customers should stop using them immediately';
+
+describe('burst grouping', () => {
+  it('attaches text reposts, including ones cut short with "…", to the original post', () => {
+    const burstOf = grouper();
+    const original = post(STORY, { author: { handle: 'ReutersBiz' } });
+    expect(burstOf(original)).toBeNull();
+    expect(burstOf(post(`RT @reutersbiz: ${STORY} https://t.co/abc`))).toBe(mentionId(original));
+    expect(burstOf(post(`RT @ReutersBiz: ${STORY.slice(0, 95)}…`))).toBe(mentionId(original));
+  });
+
+  it('attaches quotes with no text of their own to the quoted post, and keeps quotes with a comment apart', () => {
+    const burstOf = grouper();
+    const original = post('@acme my order arrived smashed, third time this month', { externalId: '555' });
+    expect(burstOf(original)).toBeNull();
+    expect(burstOf(post('https://x.com/someone/status/555', { quoteOf: { externalId: '555' } }))).toBe(mentionId(original));
+    expect(burstOf(post('same thing happened to me last week, acme never replied', { quoteOf: { externalId: '555' } }))).toBeNull();
+  });
+
+  it('groups one story syndicated across sites, by headline or by text, onto the first site', () => {
+    const burstOf = grouper();
+    const headline = 'Acme recalls 2 million kettles over fire risk';
+    const first = post(STORY, { platform: 'news', title: headline, url: 'https://wire.example/acme-recall', author: { handle: 'wire' } });
+    expect(burstOf(first)).toBeNull();
+    expect(burstOf(post(`${STORY} Shares fell 4%.`, { platform: 'news', title: headline, url: 'https://daily.example/a/123', author: { handle: 'daily' } }))).toBe(mentionId(first));
+    expect(burstOf(post(STORY, { platform: 'news', title: 'Kettle recall hits Acme', url: 'https://local.example/n/9', author: { handle: 'local' } }))).toBe(mentionId(first));
+  });
+
+  it('chains to the first mention: a bare quote of a repost attaches to the original', () => {
+    const burstOf = grouper();
+    const original = post(STORY, { author: { handle: 'wire' } });
+    burstOf(original);
+    const repost = post(`RT @wire: ${STORY}`);
+    expect(burstOf(repost)).toBe(mentionId(original));
+    expect(burstOf(post('', { quoteOf: { externalId: repost.externalId } }))).toBe(mentionId(original));
+  });
+
+  it('keeps different complaints, and short everyday replies from one account, apart', () => {
+    const burstOf = grouper();
+    expect(burstOf(post('@acme my order 1234 never arrived'))).toBeNull();
+    expect(burstOf(post('@acme my invoice is wrong again'))).toBeNull();
+    expect(burstOf(post('@acme yes', { author: { handle: 'kim' } }))).toBeNull();
+    expect(burstOf(post('@acme yes', { author: { handle: 'kim' } }))).toBeNull();
+  });
+
+  it('starts a new burst once the window has passed since the last near-duplicate', () => {
+    const burstOf = grouper();
+    const original = post(STORY);
+    burstOf(original, NOON);
+    expect(burstOf(post(`RT @${original.author.handle}: ${STORY}`), NOON + BURST_SETTINGS.windowMs - 1)).toBe(mentionId(original));
+    expect(burstOf(post(`RT @${original.author.handle}: ${STORY}`), NOON + 2 * BURST_SETTINGS.windowMs + 1)).toBeNull();
+  });
+
+  it('does not call a redelivered mention a near-duplicate of itself', () => {
+    const burstOf = grouper();
+    const mention = post(STORY);
+    burstOf(mention);
+    expect(burstOf(mention)).toBeNull();
+  });
+
+  it('rebuilds the same decisions from the entries it hands back (what the service stores between batches)', () => {
+    const first = new BurstIndex();
+    const original = post(STORY);
+    classify(original, { rules: ACME_RULES, sentiment: fixedSentiment(), bursts: first, now: NOON });
+    const second = new BurstIndex(first.changes().map(([key, entry]) => [key, structuredClone(entry)]));
+    const repost = post(`RT @${original.author.handle}: ${STORY}`);
+    expect(classify(repost, { rules: ACME_RULES, sentiment: fixedSentiment(), bursts: second, now: NOON + 60_000 }).burstOf).toBe(mentionId(original));
+  });
+});
