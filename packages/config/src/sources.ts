@@ -48,6 +48,8 @@ export const SourceSchema = z.discriminatedUnion(
       ...common,
       platform: z.literal('bluesky-jetstream'),
       collections: nonEmptyStrings.optional(),
+      /** AppView for handle and follower-count lookups of matching posts (the firehose carries only DIDs). */
+      appViewUrl: z.url().optional(),
     }),
     z.strictObject({
       ...common,

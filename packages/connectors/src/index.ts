@@ -1,3 +1,15 @@
 export type { Connector, ConnectorContext, CursorValue, PollRequest, PollResult } from './connector.js';
+export { createConnector, type CreateConnectorOptions } from './create.js';
 export { ConnectorError, RateLimitedError, SourceConfigError } from './errors.js';
+export { createBlueskyConnector } from './bluesky/connector.js';
+export { createJetstreamConnector } from './bluesky-jetstream/connector.js';
+export { createFileConnector } from './file/connector.js';
+export { createHackerNewsConnector } from './hackernews/connector.js';
+export { createMastodonConnector, snowflakeAt } from './mastodon/connector.js';
+export { createRedditConnector } from './reddit/connector.js';
+export { createRssConnector, unwrapRedirect } from './rss/connector.js';
+export { createStackExchangeConnector } from './stackexchange/connector.js';
 export { createXConnector } from './x/connector.js';
+export { createYouTubeConnector } from './youtube/connector.js';
+export { everyMs, backfillMs } from './settings.js';
+export { msUntilMidnight } from './rate-limit.js';

@@ -62,7 +62,7 @@ export function createXConnector(context: ConnectorContext<XSource>): Connector 
   const query = requireQuery(source);
   const endpoint = `${baseUrl(source, 'https://api.x.com')}/2/tweets/search/recent`;
 
-  async function step(_feed: string, state: State, signal: AbortSignal | undefined): Promise<FeedStep<State>> {
+  async function step(_feed: string, state: State, _shared: undefined, signal: AbortSignal | undefined): Promise<FeedStep<State, undefined>> {
     const now = context.now();
     const url = new URL(endpoint);
     url.searchParams.set('query', query);
