@@ -48,4 +48,4 @@ export {
 export { DeadLetterSchema, type DeadLetter } from './dead-letter.js';
 export { describeZodError, formatPath, summarizeZodError, type FieldProblem } from './validation.js';
 export { SpikeAlertSchema, type SpikeAlert } from './spike.js';
-export { SLACK_ACTION_IDS, SLACK_SNOOZE_MS, type SlackActionId } from './slack-actions.js';
+export { itemIdOfSlackBlock, SLACK_ACTION_IDS, SLACK_SNOOZE_MS, slackItemBlockId, type SlackActionId } from './slack-actions.js';

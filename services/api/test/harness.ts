@@ -3,7 +3,7 @@ import { issueToken } from '@earshot/auth';
 import { createEmbeddedBus, type Bus } from '@earshot/bus';
 import { parseConfigText, type EarshotConfig } from '@earshot/config';
 import type { Pool, PoolClient } from '@earshot/db';
-import { mentionId, MentionSchema, type ItemState, type Priority } from '@earshot/domain';
+import { mentionId, MentionSchema, slackItemBlockId, type ItemState, type Priority } from '@earshot/domain';
 import { buildHttpServer, syncDirectory } from '@earshot/runtime';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Registry } from 'prom-client';
@@ -12,6 +12,7 @@ import { uniqueName } from '../../../test/support/kafka.js';
 import { testLogger } from '../../../test/support/logger.js';
 import { fakeMention } from '../../../test/support/mentions.js';
 import { registerApi } from '../src/app.js';
+import { slackSignature } from '../src/slack/signature.js';
 import { loadApiEnv } from '../src/env.js';
 
 /**
@@ -211,4 +212,38 @@ export async function itemFootprint(pool: Pool, itemId: string): Promise<unknown
     pool.query('SELECT count(*)::int AS n FROM notification_outbox WHERE item_id = $1', [itemId]),
   ]);
   return { item: item.rows[0], events: events.rows[0], timers: timers.rows, outbox: outbox.rows[0] };
+}
+
+/** A Slack block_actions click as Slack sends it: form-encoded `payload`, signed with the signing secret. */
+export function slackClick(
+  click: { user: string; actionId: string; itemId: string; selectedUser?: string; responseUrl?: string },
+  signing: { timestamp?: number; secret?: string } = {},
+): InjectOptions {
+  const payload = {
+    type: 'block_actions',
+    user: { id: click.user, username: click.user.toLowerCase(), team_id: 'T0TEST' },
+    team: { id: 'T0TEST', domain: 'acme' },
+    api_app_id: 'A0TEST',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1756730096.000100', channel_id: 'C0SUPPORT' },
+    trigger_id: '1.2.3',
+    response_url: click.responseUrl ?? 'http://127.0.0.1:9/unused',
+    actions: [
+      click.selectedUser
+        ? { type: 'users_select', action_id: click.actionId, block_id: slackItemBlockId(click.itemId), selected_user: click.selectedUser, action_ts: '1756730100.1' }
+        : { type: 'button', action_id: click.actionId, block_id: slackItemBlockId(click.itemId), value: click.itemId, action_ts: '1756730100.1' },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = String(signing.timestamp ?? Math.floor(Date.now() / 1000));
+  return {
+    method: 'POST',
+    url: '/slack/actions',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(signing.secret ?? SIGNING_SECRET, timestamp, body),
+    },
+    payload: body,
+  };
 }

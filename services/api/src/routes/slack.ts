@@ -1,5 +1,5 @@
 import type { Pool } from '@earshot/db';
-import { SLACK_ACTION_IDS, SLACK_SNOOZE_MS } from '@earshot/domain';
+import { itemIdOfSlackBlock, SLACK_ACTION_IDS, SLACK_SNOOZE_MS } from '@earshot/domain';
 import type { Logger } from '@earshot/logging';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -29,6 +29,7 @@ const BlockActionsSchema = z.object({
     .array(
       z.object({
         action_id: z.string(),
+        block_id: z.string().optional(),
         value: z.string().optional(),
         /** Set when the action is a users_select element. */
         selected_user: z.string().optional(),
@@ -89,7 +90,8 @@ export async function slackRoutes(app: FastifyInstance, deps: SlackRouteDeps): P
         tags: ['slack'],
         consumes: ['application/x-www-form-urlencoded'],
         body: SlackFormSchema,
-        response: { 200: z.null().describe('Slack wants an empty 200'), ...errorResponses(400, 401, 413, 415) },
+        description: 'Answers an empty 200 once the click is recorded; why a click changed nothing goes to the user as an ephemeral message.',
+        response: { 200: z.literal('').describe('empty'), ...errorResponses(400, 401, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -102,14 +104,14 @@ export async function slackRoutes(app: FastifyInstance, deps: SlackRouteDeps): P
       const type = (json as { type?: unknown } | null)?.type;
       if (type !== 'block_actions') {
         request.log.info({ type }, 'ignored a Slack interaction that is not a button click');
-        return reply.code(200).send(null);
+        return reply.code(200).send('');
       }
       const payload = BlockActionsSchema.safeParse(json);
       if (!payload.success) throw new ApiError('invalid_request', `body.payload: not a block_actions payload (${payload.error.issues[0]?.message ?? 'invalid'})`);
       const { user, actions, response_url: responseUrl } = payload.data;
       const message = await handleAction(deps, user.id, actions[0]!, nowSeconds());
       if (message) deps.replies.send(responseUrl, message);
-      return reply.code(200).send(null);
+      return reply.code(200).send('');
     },
   );
 }
@@ -122,9 +124,9 @@ function header(request: FastifyRequest, name: string): string | undefined {
 /** Applies one click; returns what to tell the user when it changed nothing, or null. */
 async function handleAction(deps: SlackRouteDeps, slackUserId: string, action: BlockAction, nowSeconds: number): Promise<string | null> {
   const log = deps.logger.child({ slackUser: slackUserId, action: action.action_id });
-  const itemId = ItemIdSchema.safeParse(action.value);
+  const itemId = ItemIdSchema.safeParse(action.value ?? itemIdOfSlackBlock(action.block_id));
   if (!itemId.success) {
-    log.warn({ value: action.value }, 'Slack action without an item id');
+    log.warn({ value: action.value, blockId: action.block_id }, 'Slack action without an item id');
     return null;
   }
   const caller = await callerForSlackUser(deps.pool, slackUserId);
