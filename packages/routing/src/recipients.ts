@@ -153,12 +153,18 @@ export function queueAssignmentAlerts(assignee: Contact): Delivery[] {
   return delivery === null ? [] : [delivery];
 }
 
-/** A spike goes to the crisis team's channel and to its lead directly, at once. */
+/**
+ * A spike goes at once to the crisis team's channel, mentioning its lead, and
+ * to the lead directly when the channel cannot reach them (no channel, or no
+ * Slack id to mention).
+ */
 export function spikeAlerts(contacts: Pick<ItemContacts, 'teamChannel' | 'lead'>): Delivery[] {
+  const { teamChannel, lead } = contacts;
+  const mention = teamChannel === null ? undefined : lead?.slackUserId;
   const deliveries: Delivery[] = [];
-  if (contacts.teamChannel !== null) deliveries.push({ channel: 'slack', recipient: contacts.teamChannel });
-  if (contacts.lead !== null) {
-    const delivery = personal(contacts.lead, 'slack');
+  if (teamChannel !== null) deliveries.push({ channel: 'slack', recipient: teamChannel, ...(mention === undefined ? {} : { mention }) });
+  if (lead !== null && mention === undefined) {
+    const delivery = personal(lead, 'slack');
     if (delivery !== null) deliveries.push(delivery);
   }
   return deliveries;

@@ -76,10 +76,12 @@ describe('alerts', () => {
     expect(queueAssignmentAlerts({ id: 'dana', email: 'dana@acme.test' })).toEqual([{ channel: 'email', recipient: 'dana@acme.test' }]);
   });
 
-  it('alerts the crisis channel and its lead about a spike', () => {
-    expect(spikeAlerts(directory.contactsFor({ teamId: 'pr', assigneeId: null }))).toEqual([
+  it('alerts the crisis channel about a spike, mentioning its lead, or the lead directly when the channel cannot', () => {
+    expect(spikeAlerts(directory.contactsFor({ teamId: 'pr', assigneeId: null }))).toEqual([{ channel: 'slack', recipient: 'C0CRISIS', mention: 'U0CAROL' }]);
+    expect(spikeAlerts({ teamChannel: null, lead: { id: 'carol', slackUserId: 'U0CAROL' } })).toEqual([{ channel: 'slack-dm', recipient: 'U0CAROL' }]);
+    expect(spikeAlerts({ teamChannel: 'C0CRISIS', lead: { id: 'dana', email: 'dana@acme.test' } })).toEqual([
       { channel: 'slack', recipient: 'C0CRISIS' },
-      { channel: 'slack-dm', recipient: 'U0CAROL' },
+      { channel: 'email', recipient: 'dana@acme.test' },
     ]);
   });
 });

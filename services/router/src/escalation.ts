@@ -23,11 +23,12 @@ interface DueTimer {
   assignee_id: string | null;
 }
 
-/** `step 2 "breach" (100% ack + 30m)` */
-function describeStep(step: EscalationStep, stepIndex: number): string {
+/** `breach` or `100% ack + 30m`: how the step is named in messages. */
+function stepLabel(step: EscalationStep): string {
+  if (step.name) return step.name;
   const { percent, clock, offsetMs } = step.at;
   const offset = offsetMs === 0 ? '' : ` ${offsetMs > 0 ? '+' : '-'} ${formatDuration(Math.abs(offsetMs))}`;
-  return `step ${stepIndex + 1}${step.name ? ` "${step.name}"` : ''} (${percent}% ${clock}${offset})`;
+  return `${percent}% ${clock}${offset}`;
 }
 
 function describeDelivery(delivery: Delivery): string {
@@ -70,14 +71,15 @@ export async function fireDueSteps(context: RouterContext): Promise<number> {
         continue;
       }
       const { deliveries, unreachable } = resolveStep(step, context.directory.contactsFor({ teamId: timer.team_id, assigneeId: timer.assignee_id }));
-      for (const delivery of deliveries) await enqueueNotification(client, escalationNotice(timer.item_id, timer.step_index, delivery));
+      const label = stepLabel(step);
+      for (const delivery of deliveries) await enqueueNotification(client, escalationNotice(timer.item_id, timer.step_index, label, delivery));
       firedIds.push(timer.id);
       fired.push({ teamId: timer.team_id, stepIndex: timer.step_index });
       const sent = deliveries.length > 0 ? deliveries.map(describeDelivery).join(', ') : 'nobody to notify';
       timeline.push({
         itemId: timer.item_id,
         type: 'escalated',
-        message: `escalation ${describeStep(step, timer.step_index)} fired: ${sent}${unreachable.length > 0 ? `; not reached: ${unreachable.join('; ')}` : ''}`,
+        message: `escalation step ${timer.step_index + 1} (${label}) fired: ${sent}${unreachable.length > 0 ? `; not reached: ${unreachable.join('; ')}` : ''}`,
         data: { stepIndex: timer.step_index, deliveries, unreachable },
         at: now,
       });

@@ -20,15 +20,15 @@ export function itemAlert(itemId: string, delivery: Delivery): NotificationReque
   };
 }
 
-/** One escalation step of an item, to one recipient; channel messages may @mention someone. */
-export function escalationNotice(itemId: string, stepIndex: number, delivery: Delivery): NotificationRequest {
+/** One escalation step of an item, to one recipient; channel messages may @mention someone. `label` names the step in the message. */
+export function escalationNotice(itemId: string, stepIndex: number, label: string, delivery: Delivery): NotificationRequest {
   return {
     dedupeKey: `step:${itemId}:${stepIndex}:${delivery.recipient}`,
     itemId,
     kind: 'escalation',
     channel: delivery.channel,
     recipient: delivery.recipient,
-    payload: { type: 'item-escalation', itemId, stepIndex, ...(delivery.mention === undefined ? {} : { mention: delivery.mention }) },
+    payload: { type: 'item-escalation', itemId, stepIndex, label, ...(delivery.mention === undefined ? {} : { mention: delivery.mention }) },
   };
 }
 
@@ -40,6 +40,6 @@ export function spikeNotice(spike: SpikeAlert, delivery: Delivery): Notification
     kind: 'spike',
     channel: delivery.channel,
     recipient: delivery.recipient,
-    payload: { type: 'spike', spike },
+    payload: { type: 'spike', spike, ...(delivery.mention === undefined ? {} : { mention: delivery.mention }) },
   };
 }

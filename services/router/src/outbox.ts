@@ -8,8 +8,8 @@ import type { SpikeAlert } from '@earshot/domain';
  */
 export type NotificationPayload =
   | { type: 'item-alert'; itemId: string }
-  | { type: 'item-escalation'; itemId: string; stepIndex: number; mention?: string }
-  | { type: 'spike'; spike: SpikeAlert };
+  | { type: 'item-escalation'; itemId: string; stepIndex: number; mention?: string; label?: string }
+  | { type: 'spike'; spike: SpikeAlert; mention?: string };
 
 export interface NotificationRequest {
   /** `alert:<itemId>:<recipient>`, `step:<itemId>:<stepIndex>:<recipient>` or `spike:<spikeId>:<recipient>`. */

@@ -20,6 +20,8 @@ afterEach(async () => {
 
 const escalations = async (pool: RouterTest['db']['pool'], itemId: string) =>
   (await outbox(pool, itemId)).filter((row) => row.kind === 'escalation').map((row) => [row.payload.stepIndex, row.channel, row.recipient, row.payload.mention ?? null]);
+const labels = async (pool: RouterTest['db']['pool'], itemId: string) =>
+  [...new Set((await outbox(pool, itemId)).filter((row) => row.kind === 'escalation').map((row) => row.payload.label))];
 
 /** What the API does on POST /v1/items/:id/ack: the state change and the cancellation commit together. */
 async function acknowledge(pool: RouterTest['db']['pool'], itemId: string, at: Date): Promise<number> {
@@ -69,6 +71,7 @@ describe('escalation', () => {
     expect(events.map((e) => e.type)).toEqual(['routed', 'escalated', 'escalated', 'sla_breached', 'escalated', 'escalated', 'sla_breached']);
     expect(events[2]!.message).toBe('escalation step 2 (100% ack) fired: Slack C0SUPPORT mentioning U0CAROL');
     expect(events[4]!.message).toBe('escalation step 3 (100% ack + 30m) fired: email carol@acme.test, email vp@acme.test');
+    expect(await labels(db.pool, item.id)).toEqual(['50% ack', '100% ack', '100% ack + 30m', '100% handle']);
     const { rows } = await db.pool.query("SELECT ack_breached_at, handle_breached_at FROM items WHERE id = $1", [item.id]);
     expect(rows[0].ack_breached_at.toISOString()).toBe(item.ack_due_at!.toISOString());
     expect(rows[0].handle_breached_at.toISOString()).toBe(item.handle_due_at!.toISOString());

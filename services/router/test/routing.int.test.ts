@@ -179,7 +179,7 @@ describe('team queue', () => {
 });
 
 describe('spike alerts', () => {
-  it('alerts the crisis team channel and its lead once per spike id', async () => {
+  it('alerts the crisis team channel, mentioning its lead, once per spike id', async () => {
     const { db, newRouter } = await open();
     const router = newRouter(new FakeClock().now);
     const spike = {
@@ -196,8 +196,7 @@ describe('spike alerts', () => {
     await router.alertSpikes([spike]);
     await router.alertSpikes([spike]);
     expect(await outbox(db.pool)).toEqual([
-      { dedupe_key: `spike:${spike.id}:C0CRISIS`, kind: 'spike', channel: 'slack', recipient: 'C0CRISIS', payload: { type: 'spike', spike } },
-      { dedupe_key: `spike:${spike.id}:U0CAROL`, kind: 'spike', channel: 'slack-dm', recipient: 'U0CAROL', payload: { type: 'spike', spike } },
+      { dedupe_key: `spike:${spike.id}:C0CRISIS`, kind: 'spike', channel: 'slack', recipient: 'C0CRISIS', payload: { type: 'spike', spike, mention: 'U0CAROL' } },
     ]);
   });
 });

@@ -78,10 +78,7 @@ describe('router service', () => {
         { kind: 'escalation', channel: 'slack', recipient: 'C0CRISIS' },
       ]),
     );
-    expect(rows.filter((row) => row.kind === 'spike')).toEqual([
-      { kind: 'spike', channel: 'slack', recipient: 'C0CRISIS' },
-      { kind: 'spike', channel: 'slack-dm', recipient: 'U0CAROL' },
-    ]);
+    expect(rows.filter((row) => row.kind === 'spike')).toEqual([{ kind: 'spike', channel: 'slack', recipient: 'C0CRISIS' }]);
 
     const metrics = await (await fetch(`${earshot.url}/metrics`)).text();
     expect(metrics).toContain('earshot_router_items_routed_total{team="pr",priority="P1"} 1');
