@@ -83,7 +83,8 @@ export function registerApiMetrics(registry: Registry, pool: Pool, bus: Bus, log
       registers: [registry],
       collect: readInto('earshot_bus_consumer_lag', async () => {
         const { rows } = await pool.query<{ group_id: string; topic: string; lag: string }>(
-          `SELECT o.group_id, o.topic, GREATEST(COALESCE((SELECT max(m.id) FROM bus_messages m WHERE m.topic = o.topic), 0) - o.position, 0) AS lag
+          // Ids are shared by every topic's log, so lag is a count past the group's position, not an id difference.
+          `SELECT o.group_id, o.topic, (SELECT count(*) FROM bus_messages m WHERE m.topic = o.topic AND m.id > o.position) AS lag
              FROM bus_offsets o`,
         );
         return rows.map((row) => ({ labels: { group: row.group_id, topic: row.topic }, value: Number(row.lag) }));

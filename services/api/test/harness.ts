@@ -5,6 +5,7 @@ import { parseConfigText, type EarshotConfig } from '@earshot/config';
 import type { Pool, PoolClient } from '@earshot/db';
 import { mentionId, MentionSchema, slackItemBlockId, type ItemState, type Priority } from '@earshot/domain';
 import { buildHttpServer, syncDirectory } from '@earshot/runtime';
+import type { Logger } from '@earshot/logging';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Registry } from 'prom-client';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
@@ -12,6 +13,7 @@ import { uniqueName } from '../../../test/support/kafka.js';
 import { testLogger } from '../../../test/support/logger.js';
 import { fakeMention } from '../../../test/support/mentions.js';
 import { registerApi } from '../src/app.js';
+import type { AlertUpdateRequester } from '../src/items/commands.js';
 import { slackSignature } from '../src/slack/signature.js';
 import { loadApiEnv } from '../src/env.js';
 
@@ -78,7 +80,16 @@ export interface ApiHarness {
 
 let seeded = 0;
 
-export async function startApiHarness(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<ApiHarness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  now?: () => Date;
+  logger?: Logger;
+  /** Replaces the outbox stand-in, e.g. to make the alert update fail. */
+  requestAlertUpdate?: AlertUpdateRequester;
+}
+
+export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
+  const logger = options.logger ?? testLogger;
   const db = await createTestDatabase();
   const parsed = parseConfigText(TEST_CONFIG_YAML, 'test config');
   if (!parsed.ok) throw new Error(`test config is invalid: ${JSON.stringify(parsed.issues)}`);
@@ -86,30 +97,30 @@ export async function startApiHarness(options: { env?: Record<string, string>; n
   await syncDirectory(db.pool, config);
   const bus = createEmbeddedBus({
     pool: db.pool,
-    logger: testLogger,
+    logger,
     topicPrefix: `${uniqueName('api')}.`,
     onFatal: (error) => {
       throw error;
     },
   });
   const metrics = new Registry();
-  const http = buildHttpServer(testLogger, { pool: db.pool, bus, metrics });
+  const http = buildHttpServer(logger, { pool: db.pool, bus, metrics });
   const alertUpdates: string[] = [];
   const api = await registerApi(http, {
     config,
     env: loadApiEnv({ SLACK_SIGNING_SECRET: SIGNING_SECRET, ...options.env }),
     pool: db.pool,
     bus,
-    logger: testLogger,
+    logger,
     metrics,
     // Stands in for packages/notify: writes to the outbox in the caller's transaction, as the real one does.
-    requestAlertUpdate: async (client: PoolClient, itemId: string) => {
+    requestAlertUpdate: options.requestAlertUpdate ?? (async (client: PoolClient, itemId: string) => {
       await client.query(
         "INSERT INTO notification_outbox (dedupe_key, item_id, kind, channel, recipient, payload) VALUES ($1, $2, 'update', 'slack', 'C-TEST', '{}')",
         [`test-update:${randomUUID()}`, itemId],
       );
       alertUpdates.push(itemId);
-    },
+    }),
     ...(options.now ? { now: options.now } : {}),
   });
   await http.ready();
