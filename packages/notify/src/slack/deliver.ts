@@ -1,0 +1,188 @@
+import { withTransaction, type PoolClient } from '@earshot/db';
+import { ITEM_VERSION_SQL, loadItemView } from '../item-view.js';
+import { markSent, countChannelAlerts, readChannelState, type ClaimedRow } from '../outbox.js';
+import { NotificationPayloadSchema, parseStoredPayload, type NotificationPayload } from '../payload.js';
+import {
+  asDeliveryError,
+  countDelivery,
+  freeChannel,
+  permanent,
+  persistently,
+  recordDelivered,
+  renderContext,
+  settleFailure,
+  UnrecordedDeliveryError,
+  type DeliveryDeps,
+} from '../settle.js';
+import { renderBurstSummary, renderDigestMessage, renderItemMessage, renderSpikeMessage, type ItemMessageKind, type SlackMessage } from './blocks.js';
+import type { SlackApi } from './client.js';
+import { placeAlert, type SlackPacingPolicy } from './pacing.js';
+
+export interface SlackDeliveryDeps extends DeliveryDeps {
+  slack: SlackApi;
+  pacing: SlackPacingPolicy;
+}
+
+type ItemPayload = Extract<NotificationPayload, { type: 'item-alert' | 'item-escalation' }>;
+
+function itemMessageKind(payload: ItemPayload): ItemMessageKind {
+  if (payload.type === 'item-alert') return { kind: 'alert' };
+  return { kind: 'escalation', stepIndex: payload.stepIndex, ...(payload.label ? { label: payload.label } : {}), ...(payload.mention ? { mention: payload.mention } : {}) };
+}
+
+interface PostedRecord {
+  row: ClaimedRow;
+  role: 'alert' | 'other';
+  itemId: string | null;
+  posted: { channel: string; ts: string };
+  threadTs: string | null;
+  payload: NotificationPayload;
+  renderedVersion: string | null;
+}
+
+/**
+ * Marks the row sent and remembers the message (channel + ts) in one
+ * transaction. If the item changed while the alert was on its way, the
+ * message shows a stale state: an update is enqueued right away.
+ */
+async function recordPosted(client: PoolClient, record: PostedRecord, deps: SlackDeliveryDeps): Promise<void> {
+  const now = deps.now();
+  const { row, posted } = record;
+  await markSent(client, row.id, `${posted.channel}:${posted.ts}`, now);
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO slack_messages (outbox_id, item_id, role, channel_key, channel, ts, thread_ts, payload, rendered_version, posted_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (channel, ts) DO UPDATE SET outbox_id = excluded.outbox_id
+     RETURNING id::text`,
+    [row.id, record.itemId, record.role, row.recipient, posted.channel, posted.ts, record.threadTs, JSON.stringify(record.payload), record.renderedVersion, now],
+  );
+  if (record.threadTs !== null) {
+    await client.query('UPDATE slack_channel_state SET burst_last_at = $2 WHERE channel_key = $1', [row.recipient, now]);
+  }
+  if (record.itemId !== null && record.renderedVersion !== null) {
+    await client.query(
+      `INSERT INTO notification_outbox (dedupe_key, item_id, kind, channel, recipient, payload)
+       SELECT 'update:' || $2 || ':' || v.version, $1, 'update', 'slack', $3,
+              jsonb_build_object('type', 'item-update', 'itemId', $1::uuid, 'slackMessageId', $2::bigint)
+       FROM (SELECT ${ITEM_VERSION_SQL} AS version FROM items i WHERE i.id = $1) v
+       WHERE v.version <> $4
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [record.itemId, rows[0]!.id, posted.channel, record.renderedVersion],
+    );
+  }
+  await freeChannel(client, row, now);
+}
+
+/** Posts a burst's summary and makes it the channel's thread for the next alerts. */
+async function startBurst(row: ClaimedRow, alerts: number, deps: SlackDeliveryDeps): Promise<{ channel: string; ts: string }> {
+  const summary = renderBurstSummary(alerts, deps.pacing.burstWindowMs);
+  const posted = await deps.slack.postMessage({ channel: row.recipient, ...summary });
+  await persistently(() =>
+    withTransaction(deps.pool, async (client) => {
+      const now = deps.now();
+      await client.query(
+        `INSERT INTO slack_messages (item_id, role, channel_key, channel, ts, payload, posted_at)
+         VALUES (NULL, 'burst-summary', $1, $2, $3, $4, $5) ON CONFLICT (channel, ts) DO NOTHING`,
+        [row.recipient, posted.channel, posted.ts, JSON.stringify({ type: 'burst-summary', alerts }), now],
+      );
+      await client.query('UPDATE slack_channel_state SET burst_channel = $2, burst_ts = $3, burst_last_at = $4 WHERE channel_key = $1', [
+        row.recipient,
+        posted.channel,
+        posted.ts,
+        now,
+      ]);
+    }),
+  );
+  deps.logger.info({ channel: row.recipient, alerts }, 'burst of alerts: threading them under one summary');
+  return posted;
+}
+
+async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: SlackDeliveryDeps): Promise<void> {
+  const view = await loadItemView(deps.pool, payload.itemId);
+  if (!view) throw permanent(`item ${payload.itemId} does not exist`, 'item_not_found');
+  const message = renderItemMessage(view, itemMessageKind(payload), renderContext(deps));
+  let target: { channel: string; threadTs: string | null } = { channel: row.recipient, threadTs: null };
+  if (payload.type === 'item-alert') {
+    const now = deps.now();
+    const [{ burst }, counts] = await Promise.all([readChannelState(deps.pool, row.recipient), countChannelAlerts(deps.pool, row.recipient, now, deps.pacing)]);
+    // `waiting` counts the other due alerts; this one is being sent.
+    const placement = placeAlert({ now, burst, recentTopLevel: counts.recentTopLevel, waiting: counts.waiting + 1 }, deps.pacing);
+    if (placement.kind === 'start-burst') {
+      const summary = await startBurst(row, placement.alerts, deps);
+      target = { channel: summary.channel, threadTs: summary.ts };
+    } else if (placement.kind === 'thread') {
+      target = { channel: placement.channel, threadTs: placement.threadTs };
+    }
+  }
+  const posted = await deps.slack.postMessage({ channel: target.channel, ...message, ...(target.threadTs ? { threadTs: target.threadTs } : {}) });
+  await recordDelivered(() =>
+    withTransaction(deps.pool, (client) =>
+      recordPosted(client, { row, role: 'alert', itemId: view.id, posted, threadTs: target.threadTs, payload, renderedVersion: view.version }, deps),
+    ),
+  );
+}
+
+/** chat.update of one posted alert, rendered again from the item's current state. */
+async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: SlackDeliveryDeps): Promise<void> {
+  const { rows } = await deps.pool.query<{ channel: string; ts: string; payload: unknown }>('SELECT channel, ts, payload FROM slack_messages WHERE id = $1', [
+    slackMessageId,
+  ]);
+  const original = rows[0];
+  if (!original) throw permanent(`Slack message ${slackMessageId} is not recorded`, 'message_not_recorded');
+  const stored = NotificationPayloadSchema.safeParse(original.payload);
+  if (!stored.success || (stored.data.type !== 'item-alert' && stored.data.type !== 'item-escalation')) {
+    throw permanent(`Slack message ${slackMessageId} is not an item alert`, 'not_an_alert');
+  }
+  const view = await loadItemView(deps.pool, stored.data.itemId);
+  if (!view) throw permanent(`item ${stored.data.itemId} does not exist`, 'item_not_found');
+  const message = renderItemMessage(view, itemMessageKind(stored.data), renderContext(deps));
+  await deps.slack.updateMessage({ channel: original.channel, ts: original.ts, ...message });
+  await recordDelivered(() =>
+    withTransaction(deps.pool, async (client) => {
+      await markSent(client, row.id, `${original.channel}:${original.ts}`, deps.now());
+      await client.query('UPDATE slack_messages SET rendered_version = $2 WHERE id = $1', [slackMessageId, view.version]);
+      await freeChannel(client, row, deps.now());
+    }),
+  );
+}
+
+async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: SlackDeliveryDeps): Promise<void> {
+  const posted = await deps.slack.postMessage({ channel: row.recipient, ...message });
+  await recordDelivered(() =>
+    withTransaction(deps.pool, (client) => recordPosted(client, { row, role: 'other', itemId: null, posted, threadTs: null, payload, renderedVersion: null }, deps)),
+  );
+}
+
+/** Sends one claimed Slack row and settles it; never throws. */
+export async function deliverSlackRow(row: ClaimedRow, deps: SlackDeliveryDeps): Promise<void> {
+  try {
+    const parsed = parseStoredPayload(row.payload);
+    if ('problem' in parsed) throw permanent(parsed.problem);
+    const { payload } = parsed;
+    switch (payload.type) {
+      case 'item-alert':
+      case 'item-escalation':
+        await postItemMessage(row, payload, deps);
+        break;
+      case 'item-update':
+        await updateItemMessage(row, payload.slackMessageId, deps);
+        break;
+      case 'spike':
+        await postPlainMessage(row, payload, renderSpikeMessage(payload.spike, payload.mention, renderContext(deps)), deps);
+        break;
+      case 'digest':
+        await postPlainMessage(row, payload, renderDigestMessage(payload.digest, renderContext(deps)), deps);
+        break;
+    }
+    countDelivery(row, deps);
+  } catch (error) {
+    if (error instanceof UnrecordedDeliveryError) {
+      deps.logger.error({ err: error, outboxId: row.id }, 'Slack took the message but the outbox could not record it; it is sent again when its lease runs out');
+      return;
+    }
+    await settleFailure(row, asDeliveryError(error), deps).catch((settleError: unknown) =>
+      // The row stays `sending` until its lease runs out, then it is tried again.
+      deps.logger.error({ err: settleError, outboxId: row.id }, 'could not record a failed Slack delivery'),
+    );
+  }
+}
