@@ -1,0 +1,179 @@
+// Trains the sentiment model and writes the shipped model file.
+//
+//   pnpm exec tsx packages/sentiment/scripts/train.ts \
+//     --data /path/to/sentiment --out packages/sentiment/model/sentiment-model.json \
+//     [--exclude-ids /path/to/twitter-2016test-A.tsv]
+//
+// --data takes directories and/or TSV files. Files named like *2016test* are
+// the held-out test set: dropped from directories and refused when named.
+// Files named like *2016dev* (dev, devtest) are the development set. The
+// decision bias is cross-fitted on it: the development rows are cut into
+// --folds contiguous blocks (the files are grouped by topic, so a block is
+// mostly unseen topics), a model trained on the training files plus the other
+// blocks scores each block, and the bias is tuned on those out-of-fold scores.
+// The shipped model is then trained on the training files plus all
+// development rows and uses that bias. The test set is never read.
+// --exclude-ids reads only the id column of the given files and drops those
+// ids from training (the SemEval exports repeat some test tweets in
+// 2016train); no text or label of those files is read.
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isDevelopmentFile, isHeldOutTestFile, type LabelledText } from '../src/data.js';
+import { DEFAULT_FEATURE_CONFIG, FeatureExtractor, type FeatureConfig } from '../src/features.js';
+import { fnvString, FNV_OFFSET_BASIS, fmix32 } from '../src/hash.js';
+import type { ClassificationReport } from '../src/metrics.js';
+import { decodeModelFile, encodeModelFile, type QuantisationBits } from '../src/model-file.js';
+import type { LinearModelParams } from '../src/model.js';
+import {
+  balancedClassWeights,
+  buildFeatureMatrix,
+  matrixLogits,
+  trainSoftmax,
+  tuneDecisionBias,
+  type TrainingOptions,
+} from '../src/training.js';
+import { expandTsvPaths, numberArg, parseArgs, readTsv, single } from './cli.js';
+
+const args = parseArgs(process.argv.slice(2));
+const dataPaths = args.get('data') ?? [];
+if (dataPaths.length === 0) {
+  console.error('usage: train.ts --data <dir-or-tsv...> --out <model.json> [--dev <tsv...>] [--exclude-ids <tsv...>]');
+  process.exit(2);
+}
+for (const path of [...dataPaths, ...(args.get('dev') ?? [])]) {
+  if (isHeldOutTestFile(path)) {
+    console.error(`Refusing to train or tune on ${path}: the 2016 test file is the held-out evaluation set.`);
+    process.exit(2);
+  }
+}
+const outPath = single(args, 'out', 'packages/sentiment/model/sentiment-model.json');
+
+const allFiles = expandTsvPaths(dataPaths);
+const heldOut = allFiles.filter(isHeldOutTestFile);
+const candidateFiles = allFiles.filter((f) => !isHeldOutTestFile(f));
+const devFiles = args.has('dev')
+  ? expandTsvPaths(args.get('dev')!).filter((f) => !isHeldOutTestFile(f))
+  : candidateFiles.filter(isDevelopmentFile);
+const trainFiles = candidateFiles.filter((f) => !devFiles.includes(f));
+if (heldOut.length > 0) console.error(`excluded held-out test file(s): ${heldOut.join(', ')}`);
+if (trainFiles.length === 0 || devFiles.length === 0) {
+  console.error('Need at least one training file and one development (*2016dev*) file.');
+  process.exit(2);
+}
+
+const excludedIds = new Set<string>();
+for (const path of args.get('exclude-ids') ?? []) {
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const tab = line.indexOf('\t');
+    const id = (tab < 0 ? line : line.slice(0, tab)).trim();
+    if (id !== '') excludedIds.add(id);
+  }
+}
+
+const seen = new Set<string>();
+let dropped = 0;
+/** Drops repeated tweets (same id in two editions) and excluded ids, keeping file order. */
+function keepFresh(rows: LabelledText[]): LabelledText[] {
+  return rows.filter((row) => {
+    if (seen.has(row.id) || excludedIds.has(row.id)) {
+      dropped++;
+      return false;
+    }
+    seen.add(row.id);
+    return true;
+  });
+}
+// Dev first, so a tweet in both a training file and a dev file stays in dev
+// and cannot leak into the out-of-fold scores of its own block.
+const dev = keepFresh(devFiles.flatMap(readTsv));
+const train = keepFresh(trainFiles.flatMap(readTsv));
+
+const config: FeatureConfig = {
+  ...DEFAULT_FEATURE_CONFIG,
+  bucketBits: numberArg(args, 'bucket-bits', DEFAULT_FEATURE_CONFIG.bucketBits),
+  wordNgramMax: numberArg(args, 'word-ngrams', DEFAULT_FEATURE_CONFIG.wordNgramMax),
+  charNgramMin: numberArg(args, 'char-min', DEFAULT_FEATURE_CONFIG.charNgramMin),
+  charNgramMax: numberArg(args, 'char-max', DEFAULT_FEATURE_CONFIG.charNgramMax),
+  lexiconScale: numberArg(args, 'lexicon-scale', DEFAULT_FEATURE_CONFIG.lexiconScale),
+  lexiconFeatures: [...DEFAULT_FEATURE_CONFIG.lexiconFeatures],
+};
+const bits = numberArg(args, 'bits', 8) as QuantisationBits;
+if (bits !== 8 && bits !== 16) throw new Error('--bits must be 8 or 16');
+const minNegativeRecall = numberArg(args, 'min-neg-recall', 0.78);
+const version = single(args, 'version', '1.0.0');
+const folds = numberArg(args, 'folds', 4);
+if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be an integer >= 2');
+
+const started = performance.now();
+const extractor = new FeatureExtractor(config);
+const trainMatrix = buildFeatureMatrix(extractor, train);
+const options: TrainingOptions = {
+  epochs: numberArg(args, 'epochs', 2),
+  learningRate: numberArg(args, 'lr', 0.1),
+  l2: numberArg(args, 'l2', 1e-6),
+  classWeights: balancedClassWeights(trainMatrix.labels, numberArg(args, 'class-weight-power', 0.5)),
+  seed: numberArg(args, 'seed', 20160),
+};
+
+/** Trains on the given rows and returns the weights as shipped (after quantisation). */
+function trainQuantised(rows: readonly LabelledText[]): LinearModelParams {
+  const trained = trainSoftmax(buildFeatureMatrix(extractor, rows), config, options);
+  return decodeModelFile(encodeModelFile({ version, config, ...trained, decisionBias: new Float32Array(3) }, bits, {}));
+}
+
+const devLabels = buildFeatureMatrix(extractor, dev).labels;
+const outOfFold = new Float64Array(dev.length * 3);
+const foldOf = (i: number): number => Math.floor((i * folds) / dev.length);
+for (let fold = 0; fold < folds; fold++) {
+  const held = dev.filter((_, i) => foldOf(i) === fold);
+  const params = trainQuantised([...train, ...dev.filter((_, i) => foldOf(i) !== fold)]);
+  const logits = matrixLogits(buildFeatureMatrix(extractor, held), params);
+  const first = dev.findIndex((_, i) => foldOf(i) === fold);
+  outOfFold.set(logits, first * 3);
+  console.error(`fold ${fold + 1}/${folds}: scored ${held.length} dev rows`);
+}
+const tuning = tuneDecisionBias(outOfFold, devLabels, minNegativeRecall);
+const untuned = tuneDecisionBias(outOfFold, devLabels, 0, { from: 0, to: 0, step: 1 });
+const final = trainQuantised([...train, ...dev]);
+
+function summary(report: ClassificationReport): Record<string, number> {
+  const round = (x: number): number => Math.round(x * 10000) / 10000;
+  return {
+    accuracy: round(report.accuracy),
+    macroF1: round(report.macroF1),
+    macroRecall: round(report.macroRecall),
+    negativeRecall: round(report.perClass.negative.recall),
+    negativePrecision: round(report.perClass.negative.precision),
+  };
+}
+
+function checksum(rows: readonly LabelledText[]): string {
+  let state = FNV_OFFSET_BASIS;
+  for (const row of rows) state = fnvString(state, `${row.id}\t${row.label}\t${row.text}\n`);
+  return fmix32(state).toString(16).padStart(8, '0');
+}
+
+const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+const file = encodeModelFile({ ...final, decisionBias: Float32Array.from(tuning.decisionBias) }, bits, {
+  trainFiles: trainFiles.map(fileName),
+  devFiles: devFiles.map(fileName),
+  trainRows: train.length,
+  devRows: dev.length,
+  dataChecksum: checksum([...train, ...dev]),
+  droppedDuplicateOrExcludedRows: dropped,
+  options: { ...options, classWeights: options.classWeights.map((w) => Math.round(w * 10000) / 10000) },
+  crossFitFolds: folds,
+  minNegativeRecall,
+  devOutOfFoldUntuned: summary(untuned.report),
+  devOutOfFoldTuned: summary(tuning.report),
+  devNegativeRecallFloorMet: tuning.floorMet,
+});
+mkdirSync(dirname(outPath), { recursive: true });
+writeFileSync(outPath, JSON.stringify(file) + '\n');
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`trained on ${train.length} training + ${dev.length} dev rows (${dropped} dropped) in ${seconds}s`);
+console.log(`dev out-of-fold, no decision bias: ${JSON.stringify(summary(untuned.report))}`);
+console.log(`dev out-of-fold, decision bias ${JSON.stringify(tuning.decisionBias)}: ${JSON.stringify(summary(tuning.report))}`);
+console.log(`wrote ${outPath}`);
