@@ -1,5 +1,5 @@
+import { requestAlertUpdate } from '@earshot/notify';
 import type { ServiceDefinition } from '@earshot/runtime';
-import { alertUpdatesUntilNotifyLands } from './alerts.js';
 import { registerApi } from './app.js';
 import { loadApiEnv } from './env.js';
 
@@ -15,7 +15,7 @@ export const apiService: ServiceDefinition = {
       bus,
       logger,
       metrics,
-      requestAlertUpdate: alertUpdatesUntilNotifyLands(logger),
+      requestAlertUpdate,
     });
     // The runtime closes the HTTP server before stopping services, so no new click arrives while replies drain.
     return { stop: () => api.stop() };

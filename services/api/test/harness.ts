@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { issueToken } from '@earshot/auth';
 import { createEmbeddedBus, type Bus } from '@earshot/bus';
 import { parseConfigText, type EarshotConfig } from '@earshot/config';
-import type { Pool, PoolClient } from '@earshot/db';
+import type { Pool } from '@earshot/db';
 import { mentionId, MentionSchema, slackItemBlockId, type ItemState, type Priority } from '@earshot/domain';
 import { buildHttpServer, syncDirectory } from '@earshot/runtime';
 import type { Logger } from '@earshot/logging';
+import { requestAlertUpdate } from '@earshot/notify';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Registry } from 'prom-client';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
@@ -71,8 +71,8 @@ export interface ApiHarness {
   metrics: Registry;
   tokens: Record<TokenName, string>;
   tokenIds: Record<TokenName, string>;
-  /** Item ids for which a Slack alert update was requested, in order. */
-  alertUpdates: string[];
+  /** How many chat.updates of the item's Slack alert are in the outbox. */
+  alertUpdates(itemId: string): Promise<number>;
   request(as: TokenName | null, options: InjectOptions): Promise<LightMyRequestResponse>;
   seedItem(options?: SeedOptions): Promise<string>;
   close(): Promise<void>;
@@ -105,7 +105,6 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   });
   const metrics = new Registry();
   const http = buildHttpServer(logger, { pool: db.pool, bus, metrics });
-  const alertUpdates: string[] = [];
   const api = await registerApi(http, {
     config,
     env: loadApiEnv({ SLACK_SIGNING_SECRET: SIGNING_SECRET, ...options.env }),
@@ -113,14 +112,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     bus,
     logger,
     metrics,
-    // Stands in for packages/notify: writes to the outbox in the caller's transaction, as the real one does.
-    requestAlertUpdate: options.requestAlertUpdate ?? (async (client: PoolClient, itemId: string) => {
-      await client.query(
-        "INSERT INTO notification_outbox (dedupe_key, item_id, kind, channel, recipient, payload) VALUES ($1, $2, 'update', 'slack', 'C-TEST', '{}')",
-        [`test-update:${randomUUID()}`, itemId],
-      );
-      alertUpdates.push(itemId);
-    }),
+    requestAlertUpdate: options.requestAlertUpdate ?? requestAlertUpdate,
     ...(options.now ? { now: options.now } : {}),
   });
   await http.ready();
@@ -149,7 +141,10 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     metrics,
     tokens,
     tokenIds,
-    alertUpdates,
+    async alertUpdates(itemId) {
+      const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_outbox WHERE item_id = $1 AND kind = 'update'", [itemId]);
+      return rows[0]!.n;
+    },
     request(as, injectOptions) {
       const headers = { ...(injectOptions.headers ?? {}), ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) };
       return http.inject({ ...injectOptions, headers });
@@ -164,7 +159,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   };
 }
 
-/** An item as the router would leave it: mention, classification, item, timeline and both escalation timers. */
+/** An item as the router and notify leave it: mention, classification, item, timeline, both escalation timers and its posted Slack alert. */
 export async function seedItem(pool: Pool, seed: SeedOptions = {}): Promise<string> {
   seeded += 1;
   const mention = MentionSchema.parse(fakeMention(seeded, { platform: seed.platform ?? 'x', matchedBrands: [seed.brand ?? 'acme'] }));
@@ -210,6 +205,10 @@ export async function seedItem(pool: Pool, seed: SeedOptions = {}): Promise<stri
   await pool.query(
     `INSERT INTO escalation_timers (item_id, step_index, due_at, clock) VALUES ($1, 0, $2, 'ack'), ($1, 1, $3, 'handle')`,
     [itemId, new Date(createdAt.getTime() + 1_800_000), new Date(createdAt.getTime() + 8 * 3_600_000)],
+  );
+  await pool.query(
+    `INSERT INTO slack_messages (item_id, role, channel_key, channel, ts, payload, posted_at) VALUES ($1, 'alert', '#support', 'C0SUPPORT', $2, '{}', $3)`,
+    [itemId, `1756730096.${String(seeded).padStart(6, '0')}`, createdAt],
   );
   return itemId;
 }

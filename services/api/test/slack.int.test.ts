@@ -46,7 +46,7 @@ describe('Slack buttons', () => {
     expect(handled.statusCode).toBe(200);
     const item = await api.request('alice', { method: 'GET', url: `/v1/items/${itemId}` });
     expect(item.json().item).toMatchObject({ state: 'handled', handledBy: 'alice' });
-    expect(api.alertUpdates.filter((id) => id === itemId)).toHaveLength(2);
+    expect(await api.alertUpdates(itemId)).toBe(2);
   });
 
   it('snoozes for an hour', async () => {

@@ -12,7 +12,7 @@ import { decide, type ItemCommand, type ItemRequest } from './transitions.js';
  * this transaction commits. It runs inside the transaction so the request
  * and the state change are stored together or not at all.
  */
-export type AlertUpdateRequester = (client: PoolClient, itemId: string) => Promise<void>;
+export type AlertUpdateRequester = (client: PoolClient, itemId: string) => Promise<unknown>;
 
 export interface ItemCommandDeps {
   pool: Pool;
