@@ -3,7 +3,7 @@
 /** `12345` → `12.3k`: reach at a glance. */
 export function formatCount(value: number): string {
   if (value < 1_000) return String(value);
-  if (value < 1_000_000) return `${trimZero((value / 1_000).toFixed(value < 10_000 ? 1 : 0))}k`;
+  if (value < 1_000_000) return `${trimZero((value / 1_000).toFixed(value < 100_000 ? 1 : 0))}k`;
   return `${trimZero((value / 1_000_000).toFixed(1))}M`;
 }
 

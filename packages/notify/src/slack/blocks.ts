@@ -149,10 +149,10 @@ export function renderItemMessage(view: ItemView, kind: ItemMessageKind, context
   return { text: escapeSlack(`${prefix}${headline} from ${authorLabel(view)}: "${excerpt}"`), blocks };
 }
 
-/** The message alerts of a burst are threaded under. */
-export function renderBurstSummary(alerts: number, windowMs: number): SlackMessage {
+/** The message alerts of a burst are threaded under: more than `threshold` alerts came within the window. */
+export function renderBurstSummary(threshold: number, windowMs: number): SlackMessage {
   const window = formatSeconds(windowMs / 1000);
-  const text = `:rotating_light: Burst: ${alerts} alerts for this channel within ${window}`;
+  const text = `:rotating_light: Burst: more than ${threshold} alerts for this channel within ${window}`;
   return {
     text,
     blocks: [

@@ -75,7 +75,7 @@ async function recordPosted(client: PoolClient, record: PostedRecord, deps: Slac
 
 /** Posts a burst's summary and makes it the channel's thread for the next alerts. */
 async function startBurst(row: ClaimedRow, alerts: number, deps: SlackDeliveryDeps): Promise<{ channel: string; ts: string }> {
-  const summary = renderBurstSummary(alerts, deps.pacing.burstWindowMs);
+  const summary = renderBurstSummary(deps.pacing.burstThreshold, deps.pacing.burstWindowMs);
   const posted = await deps.slack.postMessage({ channel: row.recipient, ...summary });
   await persistently(() =>
     withTransaction(deps.pool, async (client) => {

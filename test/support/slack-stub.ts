@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for Slack's Web API on 127.0.0.1, for tests: point a WebClient's
+ * `slackApiUrl` (SLACK_API_URL) at `stub.url`. It records every call (form
+ * fields, with `blocks` and `attachments` JSON-parsed), answers like Slack
+ * (`{ ok: true, channel, ts }`), and can be told to answer 429 with
+ * Retry-After, an HTTP error, a Slack error, or nothing at all (held).
+ */
+
+export type StubReply =
+  | { kind: 'ok' }
+  | { kind: 'rate-limited'; retryAfterSeconds: number }
+  | { kind: 'http-error'; status: number }
+  | { kind: 'slack-error'; error: string }
+  /** Never answer: the request hangs until dropHeld() or close() resets its connection. */
+  | { kind: 'hold' };
+
+export interface SlackCall {
+  /** Web API method, e.g. `chat.postMessage`. */
+  method: string;
+  args: Record<string, unknown>;
+  token: string | null;
+  receivedAt: number;
+  reply: StubReply['kind'];
+  /** For answered `chat.postMessage` calls: the channel and ts the stub gave the message. */
+  posted?: { channel: string; ts: string };
+}
+
+export interface SlackStub {
+  /** Base URL with the trailing slash, as `slackApiUrl` wants it. */
+  url: string;
+  /** Every request, in the order received. */
+  calls: SlackCall[];
+  /** Requests answered `ok: true`, optionally of one method. */
+  delivered(method?: string): SlackCall[];
+  /** chat.postMessage calls answered ok, optionally to one channel (as the caller named it). */
+  posts(channel?: string): SlackCall[];
+  /** chat.update calls answered ok. */
+  updates(): SlackCall[];
+  /** Answer the next requests with these replies, in order, then ok again. */
+  queue(...replies: StubReply[]): void;
+  /** Decide the reply of each request (after the queue is empty); undefined → ok. */
+  setResponder(responder: ((call: SlackCall) => StubReply | undefined) | null): void;
+  /** Resets the connections of held requests: Slack never answered them, the messages were not posted. */
+  dropHeld(): void;
+  close(): Promise<void>;
+}
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+
+function parseArgs(body: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes('application/json')) return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) args[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
+  return args;
+}
+
+/** Slack answers with channel ids: a `#name` or a user id (DM) becomes a stable fake one. */
+function channelIdOf(channel: unknown): string {
+  const name = typeof channel === 'string' ? channel : '';
+  if (name.startsWith('#')) return `C${name.slice(1).toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
+  if (/^[UW]/.test(name)) return `D${name.slice(1)}`;
+  return name;
+}
+
+export async function startSlackStub(): Promise<SlackStub> {
+  const calls: SlackCall[] = [];
+  const queued: StubReply[] = [];
+  const held: ServerResponse[] = [];
+  let responder: ((call: SlackCall) => StubReply | undefined) | null = null;
+  let messages = 0;
+
+  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*$/, '');
+      const authorization = req.headers.authorization;
+      const call: SlackCall = {
+        method,
+        args: parseArgs(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']),
+        token: authorization?.startsWith('Bearer ') ? authorization.slice(7) : null,
+        receivedAt: Date.now(),
+        reply: 'ok',
+      };
+      calls.push(call);
+      const reply = queued.shift() ?? responder?.(call) ?? { kind: 'ok' };
+      call.reply = reply.kind;
+      switch (reply.kind) {
+        case 'hold':
+          held.push(res);
+          return;
+        case 'rate-limited':
+          return answer(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(reply.retryAfterSeconds) });
+        case 'http-error':
+          return answer(res, reply.status, { ok: false, error: 'internal_error' });
+        case 'slack-error':
+          return answer(res, 200, { ok: false, error: reply.error });
+        case 'ok':
+          break;
+      }
+      const channel = channelIdOf(call.args.channel);
+      switch (method) {
+        case 'chat.postMessage': {
+          messages += 1;
+          const ts = `${1_800_000_000 + messages}.${String(messages).padStart(6, '0')}`;
+          call.posted = { channel, ts };
+          return answer(res, 200, { ok: true, channel, ts, message: { type: 'message', text: call.args.text, ts } });
+        }
+        case 'chat.update':
+          return answer(res, 200, { ok: true, channel, ts: call.args.ts, text: call.args.text });
+        case 'conversations.open':
+          return answer(res, 200, { ok: true, channel: { id: channelIdOf(call.args.users) } });
+        case 'auth.test':
+          return answer(res, 200, { ok: true, user_id: 'UEARSHOT', team_id: 'TTEST' });
+        default:
+          call.reply = 'slack-error';
+          return answer(res, 200, { ok: false, error: 'unknown_method' });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const delivered = (method?: string) => calls.filter((call) => call.reply === 'ok' && (method === undefined || call.method === method));
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    calls,
+    delivered,
+    posts: (channel) => delivered('chat.postMessage').filter((call) => channel === undefined || call.args.channel === channel),
+    updates: () => delivered('chat.update'),
+    queue: (...replies) => void queued.push(...replies),
+    setResponder: (next) => {
+      responder = next;
+    },
+    dropHeld: () => {
+      for (const res of held.splice(0)) res.socket?.destroy();
+    },
+    close: async () => {
+      for (const res of held.splice(0)) res.socket?.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
