@@ -1,10 +1,10 @@
 import { formatDuration, type EscalationStep } from '@earshot/config';
 import { withTransaction } from '@earshot/db';
+import { requestAlertUpdate } from '@earshot/notify';
 import { resolveStep, type Delivery, type SlaClock } from '@earshot/routing';
 import type { RouterContext } from './context.js';
 import { NO_TEAM } from './metrics.js';
-import { escalationNotice } from './notifications.js';
-import { enqueueNotification } from './outbox.js';
+import { enqueueAll, escalationNotice } from './notifications.js';
 import { appendTimeline, type TimelineEntry } from './timeline.js';
 
 /** Timers handled per transaction: short transactions, so acknowledging never waits long on a firing step. */
@@ -70,9 +70,12 @@ export async function fireDueSteps(context: RouterContext): Promise<number> {
         cancelled.push(timer.id);
         continue;
       }
-      const { deliveries, unreachable } = resolveStep(step, context.directory.contactsFor({ teamId: timer.team_id, assigneeId: timer.assignee_id }));
+      const resolved = resolveStep(step, context.directory.contactsFor({ teamId: timer.team_id, assigneeId: timer.assignee_id }));
       const label = stepLabel(step);
-      for (const delivery of deliveries) await enqueueNotification(client, escalationNotice(timer.item_id, timer.step_index, label, delivery));
+      const { refused } = await enqueueAll(client, resolved.deliveries.map((delivery) => escalationNotice(timer.item_id, timer.step_index, label, delivery)));
+      const refusedRecipients = new Set(refused.map(({ request }) => request.recipient));
+      const deliveries = resolved.deliveries.filter((delivery) => !refusedRecipients.has(delivery.recipient));
+      const unreachable = [...resolved.unreachable, ...refused.map(({ reason }) => reason)];
       firedIds.push(timer.id);
       fired.push({ teamId: timer.team_id, stepIndex: timer.step_index });
       const sent = deliveries.length > 0 ? deliveries.map(describeDelivery).join(', ') : 'nobody to notify';
@@ -122,6 +125,7 @@ export async function endSnoozes(context: RouterContext): Promise<void> {
       client,
       rows.map((row) => ({ itemId: row.id, type: 'unsnoozed' as const, message: `snooze ended; back to ${row.state}`, data: { state: row.state }, at: now })),
     );
+    for (const row of rows) await requestAlertUpdate(client, row.id);
   });
 }
 

@@ -1,6 +1,7 @@
+import type { PoolClient } from '@earshot/db';
 import type { SpikeAlert } from '@earshot/domain';
+import { enqueueNotification, NotificationRequestError, type NotificationRequest } from '@earshot/notify';
 import type { Delivery } from '@earshot/routing';
-import type { NotificationRequest } from './outbox.js';
 
 /**
  * The notifications the router queues, with their dedupe keys: one row per
@@ -42,4 +43,30 @@ export function spikeNotice(spike: SpikeAlert, delivery: Delivery): Notification
     recipient: delivery.recipient,
     payload: { type: 'spike', spike, ...(delivery.mention === undefined ? {} : { mention: delivery.mention }) },
   };
+}
+
+export interface EnqueueOutcome {
+  /** Requests that were new (a redelivery finds them queued already). */
+  queued: number;
+  /** Requests the outbox refused, e.g. for a `slack:` target in the config that is not a channel: `<channel> <recipient>: <reason>`. */
+  refused: Array<{ request: NotificationRequest; reason: string }>;
+}
+
+/**
+ * Queues each request in the caller's transaction. A request the outbox
+ * refuses as malformed is reported rather than thrown: one bad target in the
+ * config must not hold back an item's other notifications, nor the clock
+ * behind it. Database errors still throw, rolling the change back.
+ */
+export async function enqueueAll(client: PoolClient, requests: readonly NotificationRequest[]): Promise<EnqueueOutcome> {
+  const outcome: EnqueueOutcome = { queued: 0, refused: [] };
+  for (const request of requests) {
+    try {
+      if (await enqueueNotification(client, request)) outcome.queued += 1;
+    } catch (error) {
+      if (!(error instanceof NotificationRequestError)) throw error;
+      outcome.refused.push({ request, reason: `${request.channel} ${request.recipient}: ${error.message}` });
+    }
+  }
+  return outcome;
 }

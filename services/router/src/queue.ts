@@ -1,12 +1,12 @@
 import { withTransaction, type PoolClient } from '@earshot/db';
 import { formatDuration } from '@earshot/config';
 import type { Category, Priority } from '@earshot/domain';
+import { requestAlertUpdate } from '@earshot/notify';
 import { queueAssignmentAlerts } from '@earshot/routing';
 import type { RouterContext } from './context.js';
 import { openDesks, tryLockTeam, type Desks } from './desks.js';
 import { NO_TEAM } from './metrics.js';
-import { itemAlert } from './notifications.js';
-import { enqueueNotification } from './outbox.js';
+import { enqueueAll, itemAlert } from './notifications.js';
 import { appendTimeline, type TimelineEntry } from './timeline.js';
 
 /** Queued items looked at per team and pass: enough to use any capacity that freed up, bounded so a long queue costs little. */
@@ -62,7 +62,10 @@ export async function assignFromQueue(client: PoolClient, context: RouterContext
   await appendTimeline(client, timeline);
   for (const { id, assignee } of assigned) {
     const contact = context.directory.contactsFor({ teamId, assigneeId: assignee }).assignee;
-    for (const delivery of contact === null ? [] : queueAssignmentAlerts(contact)) await enqueueNotification(client, itemAlert(id, delivery));
+    const { refused } = await enqueueAll(client, (contact === null ? [] : queueAssignmentAlerts(contact)).map((delivery) => itemAlert(id, delivery)));
+    if (refused.length > 0) context.logger.warn({ itemId: id, refused: refused.map((r) => r.reason) }, 'alert not queued');
+    // The channel alert posted while it waited shows it unassigned: have it edited in place.
+    await requestAlertUpdate(client, id);
   }
   return assigned.length;
 }

@@ -2,8 +2,7 @@ import { withTransaction } from '@earshot/db';
 import type { SpikeAlert } from '@earshot/domain';
 import { crisisTeam, spikeAlerts } from '@earshot/routing';
 import type { RouterContext } from './context.js';
-import { spikeNotice } from './notifications.js';
-import { enqueueNotification } from './outbox.js';
+import { enqueueAll, spikeNotice } from './notifications.js';
 
 /**
  * Alerts the crisis team (the team routing crisis mentions, else the
@@ -22,9 +21,9 @@ export async function alertSpikes(context: RouterContext, spikes: readonly Spike
       }
       const deliveries = spikeAlerts(context.directory.contactsFor({ teamId: crisis.teamId, assigneeId: null }));
       if (deliveries.length === 0) log.warn({ teamId: crisis.teamId }, 'spike not alerted: the crisis team has neither a Slack channel nor a reachable lead');
-      let isNew = false;
-      for (const delivery of deliveries) isNew = (await enqueueNotification(client, spikeNotice(spike, delivery))) || isNew;
-      if (isNew) {
+      const { queued, refused } = await enqueueAll(client, deliveries.map((delivery) => spikeNotice(spike, delivery)));
+      if (refused.length > 0) log.warn({ refused: refused.map((r) => r.reason) }, 'spike alert not queued');
+      if (queued > 0) {
         log.info({ teamId: crisis.teamId, recipients: deliveries.map((d) => d.recipient) }, 'spike alert queued');
         fresh.push(spike);
       }
