@@ -46,11 +46,17 @@ async function lockItem(client: PoolClient, caller: Caller, itemId: string): Pro
   return row;
 }
 
-async function insertEvent(client: PoolClient, itemId: string, actor: Actor, event: { type: TimelineEventType; message: string; data: Record<string, unknown> }) {
+async function insertEvent(
+  client: PoolClient,
+  itemId: string,
+  actor: Actor,
+  event: { type: TimelineEventType; message: string; data: Record<string, unknown> },
+  at: Date,
+) {
   const { rows } = await client.query(
-    `INSERT INTO timeline_events (item_id, type, actor_kind, actor_id, via, message, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO timeline_events (item_id, at, type, actor_kind, actor_id, via, message, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      RETURNING ${TIMELINE_COLUMNS}`,
-    [itemId, event.type, actor.kind, actor.id, actor.via, event.message, event.data],
+    [itemId, at, event.type, actor.kind, actor.id, actor.via, event.message, event.data],
   );
   return toTimelineEntry(rows[0]);
 }
@@ -86,13 +92,15 @@ export async function runItemCommand(deps: ItemCommandDeps, caller: Caller, item
       if (refusal) throw new ApiError('forbidden', refusal);
       await checkReassignTarget(client, command.teamId, command.responderId);
     }
-    const decision = decide(snapshot, command, actorKey(caller), deps.now?.() ?? new Date());
+    // Taken once the lock is held, so changes to one item are stamped in the order they applied.
+    const now = deps.now?.() ?? new Date();
+    const decision = decide(snapshot, command, actorKey(caller), now);
     if (decision.outcome === 'conflict') {
       throw new ApiError('state_conflict', `item ${itemId} is ${row.state}: ${decision.message}`, { state: row.state, item: toItemView(row) });
     }
     if (decision.outcome === 'unchanged') return { changed: false, item: toItemView(row) };
-    const updated = await writeSnapshot(client, itemId, decision.next);
-    await insertEvent(client, itemId, actorOf(caller), decision.event);
+    const updated = await writeSnapshot(client, itemId, decision.next, now);
+    await insertEvent(client, itemId, actorOf(caller), decision.event, now);
     if (decision.escalation !== 'keep') await cancelPendingEscalations(client, itemId, decision.escalation);
     await deps.requestAlertUpdate(client, itemId);
     return { changed: true, item: toItemView(updated) };
@@ -113,7 +121,7 @@ function resolveRequest(request: ItemRequest, row: ItemRow): ItemCommand {
  * stored instead of adding it twice; the row lock makes that check race-free.
  */
 export async function addNote(
-  deps: Pick<ItemCommandDeps, 'pool'>,
+  deps: Pick<ItemCommandDeps, 'pool' | 'now'>,
   caller: Caller,
   itemId: string,
   note: { text: string; idempotencyKey?: string | undefined },
@@ -131,7 +139,7 @@ export async function addNote(
       type: 'note',
       message: note.text,
       data: note.idempotencyKey ? { idempotencyKey: note.idempotencyKey } : {},
-    });
+    }, deps.now?.() ?? new Date());
     return { item: toItemView(row), event };
   });
 }

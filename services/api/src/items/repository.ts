@@ -88,13 +88,13 @@ export async function findItem(db: Pool | PoolClient, id: string, options: { loc
   return rows[0] ?? null;
 }
 
-/** Writes a decided snapshot back; `updated_at` moves with every change. */
-export async function writeSnapshot(client: PoolClient, id: string, next: ItemSnapshot): Promise<ItemRow> {
+/** Writes a decided snapshot back; `updated_at` moves with every change, to the time the decision was made. */
+export async function writeSnapshot(client: PoolClient, id: string, next: ItemSnapshot, now: Date): Promise<ItemRow> {
   const { rows } = await client.query<ItemRow>(
     `UPDATE items i SET state = $2, team_id = $3, assignee_id = $4, assigned_at = $5, snoozed_until = $6, acknowledged_at = $7,
-       acknowledged_by = $8, handled_at = $9, handled_by = $10, updated_at = now()
+       acknowledged_by = $8, handled_at = $9, handled_by = $10, updated_at = $11
      WHERE i.id = $1 RETURNING ${ITEM_COLUMNS}`,
-    [id, next.state, next.teamId, next.assigneeId, next.assignedAt, next.snoozedUntil, next.acknowledgedAt, next.acknowledgedBy, next.handledAt, next.handledBy],
+    [id, next.state, next.teamId, next.assigneeId, next.assignedAt, next.snoozedUntil, next.acknowledgedAt, next.acknowledgedBy, next.handledAt, next.handledBy, now],
   );
   return rows[0]!;
 }

@@ -109,7 +109,7 @@ export async function itemRoutes(app: FastifyInstance, deps: { pool: Pool; comma
       },
     },
     async (request, reply) => {
-      const result = await addNote(deps, requireCaller(request), request.params.id, { text: request.body.text, idempotencyKey: request.headers['idempotency-key'] });
+      const result = await addNote(deps.commands, requireCaller(request), request.params.id, { text: request.body.text, idempotencyKey: request.headers['idempotency-key'] });
       return reply.code(201).send(result);
     },
   );
