@@ -47,6 +47,8 @@ export interface PagedPlatform<S, Q = undefined> {
    * only, so lookups are spent on mentions. Best effort: it must not throw.
    */
   enrich?(mentions: Mention[], shared: Q, signal: AbortSignal | undefined): Promise<{ mentions: Mention[]; shared: Q }>;
+  /** A wait the shared state imposes after the poll, lookups included (YouTube's quota pacing), in ms. */
+  sharedWaitMs?(shared: Q, now: number): number;
   /** How often each feed is polled once caught up (ms). */
   readonly everyMs: number;
   /** The politeness floor between two requests to the platform (ms). */
@@ -108,7 +110,7 @@ export function pagedConnector<S, Q = undefined>(context: ConnectorContext, plat
       return {
         mentions,
         cursor: next,
-        waitMs: Math.max(platform.minIntervalMs, step.platformWaitMs ?? 0, scheduleWait),
+        waitMs: Math.max(platform.minIntervalMs, step.platformWaitMs ?? 0, platform.sharedWaitMs?.(shared, now) ?? 0, scheduleWait),
         fetched: step.fetched,
         skipped: step.skipped + selection.skipped,
         newestPostAt: newestCreatedAt(step.candidates),

@@ -117,7 +117,6 @@ export function createYouTubeConnector(context: ConnectorContext<YouTubeSource>)
       more: walk.more,
       fetched: threads.items.length,
       skipped: threads.skipped,
-      platformWaitMs: quotaWait(quota, context.now()),
     };
   }
 
@@ -160,6 +159,7 @@ export function createYouTubeConnector(context: ConnectorContext<YouTubeSource>)
     initialShared: (now) => ({ day: dayIn(now, QUOTA_TIME_ZONE), used: 0 }),
     step,
     enrich,
+    sharedWaitMs: (quota, now) => quotaWait(today(quota, now), now),
     everyMs: everyMs(source),
     minIntervalMs: MIN_INTERVAL_MS,
   });
