@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
  */
 
 export type StubReply =
-  | { kind: 'ok' }
+  /** Answer like Slack; after `delayMs` when given (a slow Slack). */
+  | { kind: 'ok'; delayMs?: number }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
   | { kind: 'http-error'; status: number }
   | { kind: 'slack-error'; error: string }
@@ -106,26 +107,32 @@ export async function startSlackStub(): Promise<SlackStub> {
         case 'ok':
           break;
       }
-      const channel = channelIdOf(call.args.channel);
-      switch (method) {
-        case 'chat.postMessage': {
-          messages += 1;
-          const ts = `${1_800_000_000 + messages}.${String(messages).padStart(6, '0')}`;
-          call.posted = { channel, ts };
-          return answer(res, 200, { ok: true, channel, ts, message: { type: 'message', text: call.args.text, ts } });
-        }
-        case 'chat.update':
-          return answer(res, 200, { ok: true, channel, ts: call.args.ts, text: call.args.text });
-        case 'conversations.open':
-          return answer(res, 200, { ok: true, channel: { id: channelIdOf(call.args.users) } });
-        case 'auth.test':
-          return answer(res, 200, { ok: true, user_id: 'UEARSHOT', team_id: 'TTEST' });
-        default:
-          call.reply = 'slack-error';
-          return answer(res, 200, { ok: false, error: 'unknown_method' });
-      }
+      if (reply.delayMs) setTimeout(() => answerOk(call, res), reply.delayMs);
+      else answerOk(call, res);
     });
   });
+
+  const answerOk = (call: SlackCall, res: ServerResponse) => {
+    const channel = channelIdOf(call.args.channel);
+    switch (call.method) {
+      case 'chat.postMessage': {
+        messages += 1;
+        const ts = `${1_800_000_000 + messages}.${String(messages).padStart(6, '0')}`;
+        call.posted = { channel, ts };
+        return answer(res, 200, { ok: true, channel, ts, message: { type: 'message', text: call.args.text, ts } });
+      }
+      case 'chat.update':
+        return answer(res, 200, { ok: true, channel, ts: call.args.ts, text: call.args.text });
+      case 'conversations.open':
+        return answer(res, 200, { ok: true, channel: { id: channelIdOf(call.args.users) } });
+      case 'auth.test':
+        return answer(res, 200, { ok: true, user_id: 'UEARSHOT', team_id: 'TTEST' });
+      default:
+        call.reply = 'slack-error';
+        return answer(res, 200, { ok: false, error: 'unknown_method' });
+    }
+  };
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

@@ -13,11 +13,12 @@ export interface RetryPolicy {
 }
 
 /**
- * 16 failures, 5 s doubling to 30 min, with jitter: a Slack or SMTP outage of
- * about four hours delays notifications; a longer one leaves them `dead`,
- * listed for operators, who can requeue them (requeueDeadNotifications).
+ * 24 tries, 5 s doubling to 30 min, with jitter: the tries span at least
+ * 3.8 hours (up to 7.7), so a Slack or SMTP outage of a few hours delays
+ * notifications; a longer one leaves them `dead`, listed for operators, who
+ * can requeue them (requeueDeadNotifications).
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 16, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 });
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 24, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 });
 
 /** Why a send failed, as the worker needs to know it. */
 export class DeliveryError extends Error {
