@@ -39,7 +39,7 @@ export async function routeClassified(context: RouterContext, messages: readonly
     const done = await alreadyRouted(client, [...byId.keys()]);
     const pending = [...byId.values()].filter((message) => !done.has(message.id));
     if (pending.length === 0) return [];
-    await storeMentions(client, pending);
+    await storeClassifiedMentions(client, pending);
 
     const plans: Plan[] = pending.map((message) => ({ message, route: context.rules.route(routable(message)) }));
     const teamIds = [...new Set(plans.flatMap((plan) => (plan.route ? [plan.route.teamId] : [])))];
@@ -68,12 +68,13 @@ async function alreadyRouted(client: PoolClient, ids: string[]): Promise<Set<str
 }
 
 /**
- * The classifier stores each mention before publishing it; storing it again
- * here (a no-op then) keeps an item's mention in place whatever published
- * the message, e.g. a replay of `mentions.classified`.
+ * The classifier stores each mention and its classification before
+ * publishing them; storing them again here (a no-op then) keeps an item's
+ * mention and classification in place whatever published the message, e.g.
+ * a replay of `mentions.classified`.
  */
-async function storeMentions(client: PoolClient, messages: readonly ClassifiedMention[]): Promise<void> {
-  const rows = messages.map(({ id, mention }) => ({
+async function storeClassifiedMentions(client: PoolClient, messages: readonly ClassifiedMention[]): Promise<void> {
+  const rows = messages.map(({ id, mention, classification, burstOf }) => ({
     id,
     platform: mention.platform,
     external_id: mention.externalId,
@@ -90,17 +91,39 @@ async function storeMentions(client: PoolClient, messages: readonly ClassifiedMe
     source_id: mention.sourceId ?? null,
     payload: mention,
     created_at: mention.createdAt,
+    sentiment_label: classification.sentiment.label,
+    sentiment_score: classification.sentiment.score,
+    sentiment_confidence: classification.sentiment.confidence,
+    urgency: classification.urgency.score,
+    urgency_reasons: classification.urgency.reasons,
+    category: classification.category,
+    priority: classification.priority,
+    burst_of: burstOf ?? null,
+    model_version: classification.modelVersion,
+    classified_at: classification.classifiedAt,
   }));
+  const json = JSON.stringify(rows);
   await client.query(
     `INSERT INTO mentions (id, platform, external_id, url, title, text, lang, author_handle, author_name, author_followers,
                            author_verified, engagement, matched_brands, source_id, payload, created_at)
      SELECT m.id, m.platform, m.external_id, m.url, m.title, m.text, m.lang, m.author_handle, m.author_name, m.author_followers,
-            m.author_verified, m.engagement, ARRAY(SELECT jsonb_array_elements_text(m.matched_brands)), m.source_id, m.payload, m.created_at
+            m.author_verified, m.engagement, m.matched_brands, m.source_id, m.payload, m.created_at
      FROM jsonb_to_recordset($1::jsonb) AS m(id text, platform text, external_id text, url text, title text, text text, lang text,
           author_handle text, author_name text, author_followers integer, author_verified boolean, engagement jsonb,
-          matched_brands jsonb, source_id text, payload jsonb, created_at timestamptz)
+          matched_brands text[], source_id text, payload jsonb, created_at timestamptz)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(rows)],
+    [json],
+  );
+  // burst_of must name a stored mention; a near-duplicate of one never stored keeps the link in the message only.
+  await client.query(
+    `INSERT INTO classifications (mention_id, sentiment_label, sentiment_score, sentiment_confidence, urgency, urgency_reasons,
+                                  category, priority, burst_of, model_version, classified_at)
+     SELECT c.id, c.sentiment_label, c.sentiment_score, c.sentiment_confidence, c.urgency, c.urgency_reasons,
+            c.category, c.priority, (SELECT id FROM mentions WHERE id = c.burst_of), c.model_version, c.classified_at
+     FROM jsonb_to_recordset($1::jsonb) AS c(id text, sentiment_label text, sentiment_score real, sentiment_confidence real,
+          urgency smallint, urgency_reasons text[], category text, priority text, burst_of text, model_version text, classified_at timestamptz)
+     ON CONFLICT (mention_id) DO NOTHING`,
+    [json],
   );
 }
 

@@ -75,6 +75,18 @@ describe('escalation', () => {
     const { rows } = await db.pool.query("SELECT ack_breached_at, handle_breached_at FROM items WHERE id = $1", [item.id]);
     expect(rows[0].ack_breached_at.toISOString()).toBe(item.ack_due_at!.toISOString());
     expect(rows[0].handle_breached_at.toISOString()).toBe(item.handle_due_at!.toISOString());
+    const breaches = (await router.context.metrics.slaBreaches.get()).values.map((v) => [v.labels.clock, v.value]);
+    expect(breaches).toEqual([
+      ['ack', 1],
+      ['handle', 1],
+    ]);
+    const fired = (await router.context.metrics.escalationStepsFired.get()).values.map((v) => [v.labels.step, v.value]);
+    expect(fired).toEqual([
+      ['0', 1],
+      ['1', 1],
+      ['2', 1],
+      ['3', 1],
+    ]);
   });
 
   it('stops the ack steps when the item is acknowledged, and all steps when it is handled', async () => {
