@@ -22,7 +22,8 @@ const HTML_TO_TEXT: HtmlToTextOptions = {
 /** HTML (Mastodon content, HN comments, feed entries) to readable plain text, entities decoded. */
 export function htmlToPlainText(html: string | null | undefined): string {
   if (!html) return '';
-  return convert(html, HTML_TO_TEXT).trim();
+  // Non-breaking spaces (`&nbsp;`) read as spaces; matching and alerts want plain ones.
+  return convert(html, HTML_TO_TEXT).replace(/\u00a0/g, ' ').trim();
 }
 
 const BCP47 = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;

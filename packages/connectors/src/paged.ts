@@ -80,7 +80,7 @@ export function pagedConnector<S, Q = undefined>(context: ConnectorContext, plat
       const stored = readCursor(cursor, context);
       const feeds = readFeeds(stored, platform, now, context);
       let shared = readShared(stored, platform, now);
-      const feed = nextFeed(feeds, platform.feeds, failedAt);
+      const feed = nextFeed(feeds, platform.feeds, failedAt, now, platform.everyMs);
       const entry = feeds.get(feed) as FeedEntry & { state: S };
       let step: FeedStep<S, Q>;
       try {
@@ -150,11 +150,21 @@ function readShared<S, Q>(stored: z.infer<typeof PagedCursorSchema> | null, plat
   return parsed.success ? parsed.data : platform.initialShared(now);
 }
 
-function nextFeed(feeds: Map<string, FeedEntry>, keys: readonly string[], failedAt: Map<string, number>): string {
+/**
+ * The feed to ask now: among those due (pages waiting, never asked, or
+ * `every` elapsed), one with pages waiting first, then the one tried least
+ * recently, where a failure counts as a try; when none is due, the one due first.
+ */
+function nextFeed(feeds: Map<string, FeedEntry>, keys: readonly string[], failedAt: Map<string, number>, now: number, everyMs: number): string {
+  const dueAt = (key: string) => {
+    const entry = feeds.get(key);
+    return entry?.more || entry?.polledAt === undefined ? Number.NEGATIVE_INFINITY : entry.polledAt + everyMs;
+  };
   const lastTried = (key: string) => Math.max(feeds.get(key)?.polledAt ?? Number.NEGATIVE_INFINITY, failedAt.get(key) ?? Number.NEGATIVE_INFINITY);
-  const withPages = keys.filter((key) => feeds.get(key)?.more);
-  const candidates = withPages.length > 0 ? withPages : keys;
-  let chosen = candidates[0] as string;
-  for (const key of candidates) if (lastTried(key) < lastTried(chosen)) chosen = key;
-  return chosen;
+  const earliest = (candidates: readonly string[], rank: (key: string) => number) =>
+    candidates.reduce((chosen, key) => (rank(key) < rank(chosen) ? key : chosen), candidates[0] as string);
+  const due = keys.filter((key) => dueAt(key) <= now);
+  if (due.length === 0) return earliest(keys, dueAt);
+  const withPages = due.filter((key) => feeds.get(key)?.more);
+  return earliest(withPages.length > 0 ? withPages : due, lastTried);
 }
