@@ -1,7 +1,7 @@
 import { formatDuration, type EscalationStep } from '@earshot/config';
-import { withTransaction } from '@earshot/db';
+import { withTransaction, type PoolClient } from '@earshot/db';
 import { requestAlertUpdate } from '@earshot/notify';
-import { resolveStep, type Delivery, type SlaClock } from '@earshot/routing';
+import { resolveStep, type Delivery, type ResolvedDeliveries, type SlaClock } from '@earshot/routing';
 import type { RouterContext } from './context.js';
 import { NO_TEAM } from './metrics.js';
 import { enqueueAll, escalationNotice } from './notifications.js';
@@ -34,6 +34,27 @@ function stepLabel(step: EscalationStep): string {
 function describeDelivery(delivery: Delivery): string {
   const where = { slack: 'Slack', 'slack-dm': 'Slack DM', email: 'email' }[delivery.channel];
   return `${where} ${delivery.recipient}${delivery.mention ? ` mentioning ${delivery.mention}` : ''}`;
+}
+
+/**
+ * Queues one step's notifications. A channel message the outbox refuses (a
+ * `slack:` target in the config that is not a channel) would also lose the
+ * person it was to mention, so they get a direct message instead.
+ */
+async function queueStep(client: PoolClient, itemId: string, stepIndex: number, label: string, resolved: ResolvedDeliveries): Promise<ResolvedDeliveries> {
+  const notice = (delivery: Delivery) => escalationNotice(itemId, stepIndex, label, delivery);
+  const first = await enqueueAll(client, resolved.deliveries.map(notice));
+  const refused = new Set(first.refused.map(({ request }) => request.recipient));
+  const accepted = resolved.deliveries.filter((delivery) => !refused.has(delivery.recipient));
+  const stillMentioned = new Set(accepted.map((delivery) => delivery.mention));
+  const orphaned = [...new Set(resolved.deliveries.filter((d) => refused.has(d.recipient) && d.mention !== undefined && !stillMentioned.has(d.mention)).map((d) => d.mention!))];
+  const fallbacks: Delivery[] = orphaned.map((user) => ({ channel: 'slack-dm', recipient: user }));
+  const second = await enqueueAll(client, fallbacks.map(notice));
+  const refusedFallbacks = new Set(second.refused.map(({ request }) => request.recipient));
+  return {
+    deliveries: [...accepted, ...fallbacks.filter((delivery) => !refusedFallbacks.has(delivery.recipient))],
+    unreachable: [...resolved.unreachable, ...first.refused.map(({ reason }) => reason), ...second.refused.map(({ reason }) => reason)],
+  };
 }
 
 /**
@@ -70,12 +91,9 @@ export async function fireDueSteps(context: RouterContext): Promise<number> {
         cancelled.push(timer.id);
         continue;
       }
-      const resolved = resolveStep(step, context.directory.contactsFor({ teamId: timer.team_id, assigneeId: timer.assignee_id }));
       const label = stepLabel(step);
-      const { refused } = await enqueueAll(client, resolved.deliveries.map((delivery) => escalationNotice(timer.item_id, timer.step_index, label, delivery)));
-      const refusedRecipients = new Set(refused.map(({ request }) => request.recipient));
-      const deliveries = resolved.deliveries.filter((delivery) => !refusedRecipients.has(delivery.recipient));
-      const unreachable = [...resolved.unreachable, ...refused.map(({ reason }) => reason)];
+      const resolved = resolveStep(step, context.directory.contactsFor({ teamId: timer.team_id, assigneeId: timer.assignee_id }));
+      const { deliveries, unreachable } = await queueStep(client, timer.item_id, timer.step_index, label, resolved);
       firedIds.push(timer.id);
       fired.push({ teamId: timer.team_id, stepIndex: timer.step_index });
       const sent = deliveries.length > 0 ? deliveries.map(describeDelivery).join(', ') : 'nobody to notify';

@@ -164,6 +164,23 @@ describe('escalation', () => {
     expect((await timeline(db.pool, item.id)).map((e) => e.type)).toEqual(['routed', 'sla_breached', 'unsnoozed', 'escalated', 'escalated']);
   });
 
+  it('reports a config target the outbox refuses and DMs the person its message was to mention', async () => {
+    const { db, newRouter } = await open(deskYaml(undefined, (yaml) => yaml.replace('notify: [team-channel, lead], via: slack }', 'notify: [slack:support-war-room, lead], via: slack }')));
+    const clock = new FakeClock();
+    const router = newRouter(clock.now);
+    const message = classified(7, { classification: { priority: 'P1' } });
+    await router.routeClassified([message]);
+    const item = await itemOf(db.pool, message.id);
+    clock.advance(10 * MINUTE);
+    await router.tick();
+    expect(await escalations(db.pool, item.id)).toEqual([
+      [0, 'slack-dm', 'U0ALICE', null],
+      [1, 'slack-dm', 'U0CAROL', null],
+    ]);
+    const escalated = (await timeline(db.pool, item.id)).filter((e) => e.type === 'escalated');
+    expect(escalated[1]!.message).toMatch(/^escalation step 2 \(100% ack\) fired: Slack DM U0CAROL; not reached: slack support-war-room: invalid notification: recipient: must be a Slack channel id/);
+  });
+
   it('keeps the clock when an item is reassigned: the next step goes to the new assignee', async () => {
     const { db, newRouter } = await open();
     const clock = new FakeClock();
