@@ -3,7 +3,8 @@ import type { Mention } from '@earshot/domain';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import type { Connector, ConnectorContext, PollResult } from '../connector.js';
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, RateLimitedError } from '../errors.js';
+import { retryAfterMs } from '../rate-limit.js';
 import { selectMentions } from '../normalise.js';
 import { postCandidate, PostRecordSchema } from '../bluesky/post.js';
 import { authorDid, ProfileDirectory, withProfile } from '../bluesky/profiles.js';
@@ -95,11 +96,25 @@ export function createJetstreamConnector(context: ConnectorContext<JetstreamSour
     socket = opening;
     opening.on('message', take);
     opening.on('close', (code) => logger.info({ code }, 'Jetstream connection closed; reopening at the next poll'));
+    // Socket errors end in 'close' (or fail the opening below); a listener keeps them from being thrown as unhandled.
+    opening.on('error', (error) => logger.warn({ err: error }, 'Jetstream connection error'));
+    const where = `${url.origin}${url.pathname}`;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no connection within ${context.requestTimeoutMs} ms`)), context.requestTimeoutMs);
       opening.once('open', () => {
         clearTimeout(timer);
         resolve();
+      });
+      opening.once('unexpected-response', (_request, response) => {
+        clearTimeout(timer);
+        const headers = new Headers(Object.entries(response.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])));
+        const status = response.statusCode ?? 0;
+        response.resume();
+        reject(
+          status === 429
+            ? new RateLimitedError(`${where} refused the websocket with 429`, { status, retryAfterMs: retryAfterMs(headers, context.now()) })
+            : new ConnectorError(`${where} refused the websocket with ${status}`, { retriable: true, status, retryAfterMs: retryAfterMs(headers, context.now()) }),
+        );
       });
       opening.once('error', (error) => {
         clearTimeout(timer);
@@ -107,10 +122,9 @@ export function createJetstreamConnector(context: ConnectorContext<JetstreamSour
       });
     }).catch((error: Error) => {
       shut();
-      throw new ConnectorError(`cannot open ${url.origin}${url.pathname}: ${error.message}`, { retriable: true, cause: error });
+      if (error instanceof ConnectorError) throw error;
+      throw new ConnectorError(`cannot open ${where}: ${error.message}`, { retriable: true, cause: error });
     });
-    // Later socket errors end in 'close'; a listener keeps them from being thrown as unhandled.
-    opening.on('error', (error) => logger.warn({ err: error }, 'Jetstream connection error'));
   }
 
   function shut(): void {
