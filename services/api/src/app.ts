@@ -38,6 +38,24 @@ export interface RegisteredApi {
   stop(): Promise<void>;
 }
 
+type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
+
+/**
+ * @fastify/swagger marks every request body required; the actions that take
+ * no body (ack) or only optional fields (handled) accept none, and their
+ * schema says so by allowing null.
+ */
+function markOptionalBodies(document: OpenApiDocument): OpenApiDocument {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations ?? {})) {
+      const body = (operation as { requestBody?: { required?: boolean; content?: Record<string, { schema?: { anyOf?: Array<{ type?: unknown }> } }> } }).requestBody;
+      const schema = body?.content?.['application/json']?.schema;
+      if (body && schema?.anyOf?.some((branch) => branch.type === 'null')) body.required = false;
+    }
+  }
+  return document;
+}
+
 /**
  * Adds the REST API (/v1), its OpenAPI document (/docs) and the Slack
  * actions endpoint to the process's HTTP server, in a scope of their own so
@@ -76,7 +94,7 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (document) => markOptionalBodies(jsonSchemaTransformObject(document)),
     });
     await scope.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

@@ -105,6 +105,11 @@ describe('operations', () => {
       required: ['until'],
       additionalProperties: false,
     });
+    expect(document.paths['/v1/items/{id}/ack'].post.requestBody.required).toBe(false);
+    expect(document.paths['/v1/items/{id}/notes'].post.requestBody.required).toBe(true);
+    expect(document.paths['/v1/items'].get.security).toBeUndefined();
+    expect(document.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/slack/actions'].post.security).toEqual([]);
     expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Item', 'ItemDetail', 'Error', 'Stats']));
     const page = await api.http.inject({ method: 'GET', url: '/docs' });
     expect(page.statusCode).toBe(200);

@@ -88,6 +88,8 @@ export async function slackRoutes(app: FastifyInstance, deps: SlackRouteDeps): P
       schema: {
         summary: 'Slack interactivity: the buttons of an alert (signed requests only)',
         tags: ['slack'],
+        // Slack signs its requests; no bearer token.
+        security: [],
         consumes: ['application/x-www-form-urlencoded'],
         body: SlackFormSchema,
         description: 'Answers an empty 200 once the click is recorded; why a click changed nothing goes to the user as an ephemeral message.',
