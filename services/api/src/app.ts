@@ -114,7 +114,7 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
         v1.removeContentTypeParser('text/plain');
         v1.addHook('onRequest', bearerTokenHook(pool));
         v1.setNotFoundHandler(notFound);
-        await v1.register(itemRoutes, { pool, commands, ...(deps.now ? { now: deps.now } : {}) });
+        await v1.register(itemRoutes, { pool, commands });
         await v1.register(mentionRoutes, { pool, bus: deps.bus, maxPerRequest: env.EARSHOT_API_MAX_MENTIONS_PER_REQUEST });
         await v1.register(statsRoutes, { pool, brands: deps.config.brands, ...(deps.now ? { now: deps.now } : {}) });
       },

@@ -18,7 +18,7 @@ export interface ItemCommandDeps {
   pool: Pool;
   requestAlertUpdate: AlertUpdateRequester;
   /** Called after commit for each applied change, e.g. to count it. */
-  onApplied?(change: { command: ItemCommand['kind']; via: Caller['via']; item: ItemView }): void;
+  onApplied?(change: { command: ItemCommand['kind']; via: Caller['via'] }): void;
   now?(): Date;
 }
 
@@ -105,7 +105,7 @@ export async function runItemCommand(deps: ItemCommandDeps, caller: Caller, item
     await deps.requestAlertUpdate(client, itemId);
     return { changed: true, item: toItemView(updated) };
   });
-  if (outcome.changed) deps.onApplied?.({ command: request.kind, via: caller.via, item: outcome.item });
+  if (outcome.changed) deps.onApplied?.({ command: request.kind, via: caller.via });
   return outcome;
 }
 

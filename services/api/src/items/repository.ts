@@ -197,7 +197,11 @@ export const TIMELINE_COLUMNS = 'id, item_id, at, type, actor_kind, actor_id, vi
 /** Bounds a pathological timeline (a burst grouped thousands of times); the newest are kept. */
 const TIMELINE_LIMIT = 1000;
 
-/** An item with its mention, classification, assignment and timeline, read in one snapshot. */
+/**
+ * An item with its mention, classification, assignment and timeline. The
+ * parts are read side by side, not in one snapshot, so a change committed in
+ * between can show in the timeline before it shows in the item.
+ */
 export async function readItemDetail(pool: Pool, row: ItemRow): Promise<ItemDetail> {
   const [mention, classification, timeline] = await Promise.all([
     pool.query<{ payload: Mention }>('SELECT payload FROM mentions WHERE id = $1', [row.mention_id]),

@@ -30,9 +30,9 @@ const ACTION_BODY_LIMIT = 64 * 1024;
 
 const ITEM_ACTION_ERRORS = errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503);
 
-export async function itemRoutes(app: FastifyInstance, deps: { pool: Pool; commands: ItemCommandDeps; now?(): Date }): Promise<void> {
+export async function itemRoutes(app: FastifyInstance, deps: { pool: Pool; commands: ItemCommandDeps }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const now = deps.now ?? (() => new Date());
+  const now = deps.commands.now ?? (() => new Date());
 
   api.get(
     '/items',
