@@ -44,14 +44,36 @@ export function numberHeader(headers: Headers, name: string): number | undefined
   return Number.isFinite(number) ? number : undefined;
 }
 
-/** Time until the next midnight in `timeZone`, when daily quotas (YouTube: Pacific, Stack Exchange: UTC) start over. */
+/**
+ * Time until the next midnight in `timeZone`, when daily quotas (YouTube:
+ * Pacific, Stack Exchange: UTC) start over. Days of a DST change are 23 or
+ * 25 hours long, so this is computed from the zone's offsets, not as 24 h
+ * minus the wall-clock time.
+ */
 export function msUntilMidnight(now: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(
-    new Date(now),
-  );
+  const day = 86_400_000;
+  const local = now + offsetMs(now, timeZone);
+  const nextLocalMidnight = Math.floor(local / day) * day + day;
+  let instant = nextLocalMidnight - offsetMs(now, timeZone);
+  instant = nextLocalMidnight - offsetMs(instant, timeZone);
+  return instant - now;
+}
+
+/** The zone's offset from UTC at `at` (ms; negative west of Greenwich). */
+function offsetMs(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const elapsedToday = (field('hour') * 3600 + field('minute') * 60 + field('second')) * 1000 + (now % 1000);
-  return 86_400_000 - elapsedToday;
+  const wall = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  return wall - Math.floor(at / 1000) * 1000;
 }
 
 /** The calendar day in `timeZone`, `YYYY-MM-DD`: the key of a daily quota. */
