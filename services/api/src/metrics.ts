@@ -60,15 +60,16 @@ export function registerApiMetrics(registry: Registry, pool: Pool, bus: Bus, log
     }),
   });
 
+  // Delivery depth per status is notify's (earshot_notification_outbox_depth); this is the failing part, by channel.
   new Gauge({
-    name: 'earshot_notifications',
-    help: 'Notification outbox by channel and status: pending (first try to come), retrying (failed at least once), dead (gave up)',
+    name: 'earshot_notification_failures',
+    help: 'Notifications failing now, by channel: retrying (failed at least once, will try again) and dead (given up)',
     labelNames: ['channel', 'status'],
     registers: [registry],
-    collect: readInto('earshot_notifications', async () => {
+    collect: readInto('earshot_notification_failures', async () => {
       const { rows } = await pool.query<{ channel: string; status: string; count: number }>(
-        `SELECT channel, CASE WHEN status = 'pending' AND attempts > 0 THEN 'retrying' ELSE status END AS status, count(*)::int AS count
-           FROM notification_outbox WHERE status <> 'sent' GROUP BY 1, 2`,
+        `SELECT channel, CASE WHEN status = 'dead' THEN 'dead' ELSE 'retrying' END AS status, count(*)::int AS count
+           FROM notification_outbox WHERE status IN ('pending', 'sending', 'dead') AND last_error IS NOT NULL GROUP BY 1, 2`,
       );
       return rows.map((row) => ({ labels: { channel: row.channel, status: row.status }, value: row.count }));
     }),

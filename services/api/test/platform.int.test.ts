@@ -76,14 +76,14 @@ describe('operations', () => {
   it('exposes request, state-change, SLA, notification and consumer-lag figures on /metrics', async () => {
     const overdue = await api.seedItem({ ackDueAt: new Date(Date.now() - 60_000) });
     await api.request('alice', { method: 'POST', url: `/v1/items/${overdue}/snooze`, payload: { until: new Date(Date.now() + 60_000).toISOString() } });
-    await api.pool.query("INSERT INTO notification_outbox (dedupe_key, kind, channel, recipient, payload, status) VALUES ('dead-1', 'alert', 'email', 'x@example.com', '{}', 'dead')");
+    await api.pool.query("INSERT INTO notification_outbox (dedupe_key, kind, channel, recipient, payload, status, last_error) VALUES ('dead-1', 'alert', 'email', 'x@example.com', '{}', 'dead', '550 no such user')");
     await api.pool.query("INSERT INTO bus_offsets (group_id, topic, position) VALUES ('classifier', 'api-lag.mentions.raw', 0)");
     await api.pool.query("INSERT INTO bus_messages (topic, key, value) VALUES ('api-lag.mentions.raw', 'k', '{}'), ('api-lag.mentions.raw', 'k', '{}')");
     const text = (await api.http.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toMatch(/earshot_api_request_duration_seconds_count\{method="POST",route="\/v1\/items\/:id\/snooze",status="200"\} 1/);
     expect(text).toContain('earshot_item_state_changes_total{action="snooze",via="api"} 1');
     expect(text).toMatch(/earshot_items_sla_breached\{clock="ack"\} [1-9]/);
-    expect(text).toContain('earshot_notifications{channel="email",status="dead"} 1');
+    expect(text).toContain('earshot_notification_failures{channel="email",status="dead"} 1');
     expect(text).toContain('earshot_bus_consumer_lag{group="classifier",topic="api-lag.mentions.raw"} 2');
   });
 
