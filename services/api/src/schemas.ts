@@ -100,7 +100,8 @@ export const ReassignBodySchema = z
   })
   .refine((body) => body.responder !== undefined || body.team !== undefined, { message: 'give responder, team or both' });
 
-export const IdempotencyHeadersSchema = z.object({
+/** Loose: the validated headers replace request.headers, and every other header must survive. */
+export const IdempotencyHeadersSchema = z.looseObject({
   'idempotency-key': z.string().min(1).max(200).optional().describe('Repeating a note with the same key adds it once.'),
 });
 
