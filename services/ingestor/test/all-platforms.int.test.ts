@@ -1,9 +1,10 @@
+import { Writable } from 'node:stream';
 import type { Mention } from '@earshot/domain';
+import { createLogger } from '@earshot/logging';
 import { startEarshot, type RunningEarshot } from '@earshot/runtime';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/database.js';
 import { kafkaBrokersForTests, uniqueName } from '../../../test/support/kafka.js';
-import { testLogger } from '../../../test/support/logger.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { ingestorService } from '../src/index.js';
 import { startPlatforms } from './platforms.js';
@@ -20,6 +21,16 @@ async function runAgainstEveryPlatform(bus: { KAFKA_BROKERS?: string; KAFKA_TOPI
   const db = await createTestDatabase({ migrate: false });
   const platforms = await startPlatforms();
   let earshot: RunningEarshot | null = null;
+  let logs = '';
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs += chunk.toString();
+        done();
+      },
+    }),
+  });
   try {
     const { path } = writeConfig(platforms.sourcesYaml);
     earshot = await startEarshot([ingestorService], {
@@ -34,7 +45,7 @@ async function runAgainstEveryPlatform(bus: { KAFKA_BROKERS?: string; KAFKA_TOPI
         INGESTOR_LOCK_RETRY_MS: '200',
         INGESTOR_MIN_BACKOFF_MS: '50',
       },
-      logger: testLogger,
+      logger,
       onFatal: (error) => {
         throw error;
       },
@@ -55,6 +66,9 @@ async function runAgainstEveryPlatform(bus: { KAFKA_BROKERS?: string; KAFKA_TOPI
     expect(metrics).toMatch(/earshot_ingestor_mentions_total\{source="x-search",platform="x"\} 1/);
     expect(metrics).toMatch(/earshot_ingestor_source_owned\{source="bsky-firehose",platform="bluesky-jetstream"\} 1/);
     expect(metrics).toMatch(/earshot_ingestor_lag_seconds\{source="hn",platform="hackernews"\} \d+/);
+    // Credentials are read from the environment and never written to the logs.
+    expect(logs).toContain('owning the source');
+    for (const secret of Object.values(platforms.env)) expect(logs).not.toContain(secret);
   } finally {
     await earshot?.stop();
     await platforms.close();

@@ -129,7 +129,9 @@ export function createJetstreamConnector(context: ConnectorContext<JetstreamSour
 
   function shut(): void {
     if (!socket) return;
+    // Closing on purpose (a rewind, a stop) is not worth the 'reopening' log line.
     socket.removeAllListeners('message');
+    socket.removeAllListeners('close');
     socket.terminate();
     socket = null;
     paused = false;
