@@ -157,6 +157,42 @@ describe('ingestor against PostgreSQL and the embedded bus', () => {
       await reader.close();
     });
 
+    it('a failure backs off and a rate limit waits what the platform said; the wait is stored, so a restarted replica honours it', async () => {
+      const platform = await FakeServer.start();
+      platform.script(SEARCH, [{ status: 503, body: 'unavailable' }, { status: 429, headers: { 'retry-after': '60' }, body: 'Too Many Requests' }]);
+      const sourceId = 'hn-limited';
+      const yaml = `  - { id: ${sourceId}, platform: hackernews, baseUrl: '${platform.url}', query: acme, every: 1s }\n`;
+      const registry = new Registry();
+      const first = start(yaml, `${sourceId}.`, { registry });
+      const row = async () =>
+        (await db.pool.query('SELECT cursor, next_poll_at, last_error, failures FROM source_cursors WHERE source_id = $1', [sourceId])).rows[0] as
+          | { cursor: unknown; next_poll_at: Date; last_error: string; failures: number }
+          | undefined;
+      const limited = await waitFor(async () => ((await row())?.failures === 2 ? row() : null), { what: 'two failed polls' });
+      expect(limited!.cursor).toBeNull();
+      expect(limited!.last_error).toMatch(/429/);
+      // 60 s asked, plus up to 10 % jitter.
+      const waitMs = limited!.next_poll_at.getTime() - Date.now();
+      expect(waitMs).toBeGreaterThan(55_000);
+      expect(waitMs).toBeLessThan(66_500);
+      const value = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.source === sourceId)?.value;
+      expect(await value('earshot_ingestor_rate_limit_waits_total')).toBe(1);
+      expect(await value('earshot_ingestor_errors_total')).toBe(1);
+
+      await first.ingestor.stop();
+      const restartedRegistry = new Registry();
+      const restarted = start(yaml, `${sourceId}.`, { registry: restartedRegistry });
+      await waitFor(
+        async () => (await restartedRegistry.getSingleMetric('earshot_ingestor_source_owned')!.get()).values.find((v) => v.labels.source === sourceId)?.value === 1,
+        { what: 'the restarted replica to own the source' },
+      );
+      // Owning the source, it still waits for the stored time rather than asking again.
+      await new Promise((resolve) => setTimeout(resolve, 3 * Number(FAST.INGESTOR_LOCK_RETRY_MS)));
+      expect(platform.requests).toHaveLength(2);
+      await restarted.ingestor.stop();
+      await platform.close();
+    });
+
     it('two instances against one source: only one polls it; the other takes over when it stops', async () => {
       const sourceId = 'hn-pair';
       const prefix = `${sourceId}.`;

@@ -67,6 +67,7 @@ describe('youtube connector (commentThreads.list)', () => {
       { status: 503, body: { error: { code: 503, message: 'backendError', errors: [{ reason: 'backendError' }] } } },
       { body: { kind: 'youtube#commentThreadListResponse', items: [thread('UgxAbc100', 'dQw4w9WgXcQ', 'globex did it better', '2026-09-01T12:10:00Z', 'UChidden')] } },
       { status: 403, body: { error: { code: 403, message: 'disabled', errors: [{ reason: 'commentsDisabled' }] } } },
+      { body: { kind: 'youtube#commentThreadListResponse', pageInfo: { totalResults: 0, resultsPerPage: 100 }, items: [] } },
       { status: 403, body: quotaError('quotaExceeded') },
     ]);
     server.script(CHANNELS, [
@@ -133,7 +134,7 @@ describe('youtube connector (commentThreads.list)', () => {
     cursor = result.cursor;
   });
 
-  it('a video with comments turned off is logged and passed over; quotaExceeded waits for Pacific midnight', async () => {
+  it('a video with comments turned off is passed over; an empty page keeps the mark; quotaExceeded waits for Pacific midnight', async () => {
     clock.advance(1_000);
     const passedOver = await connector.poll({ cursor });
     expect(server.requestsTo(THREADS).at(-1)!.url.searchParams.get('videoId')).toBe('closedvideo');
@@ -144,9 +145,16 @@ describe('youtube connector (commentThreads.list)', () => {
     cursor = passedOver.cursor;
 
     clock.advance(15 * 60_000);
+    const empty = await connector.poll({ cursor });
+    expect(server.requestsTo(THREADS).at(-1)!.url.searchParams.get('videoId')).toBe('dQw4w9WgXcQ');
+    expect(empty.mentions).toEqual([]);
+    expect(empty.cursor).toMatchObject({ shared: { used: 5 }, feeds: { 'video:dQw4w9WgXcQ': { state: { mark: { at: Date.parse('2026-09-01T12:34:56Z') } } } } });
+    cursor = empty.cursor;
+
     const spent = await connector.poll({ cursor }).catch((e: unknown) => e);
     expect(spent).toBeInstanceOf(RateLimitedError);
     expect((spent as RateLimitedError).retryAfterMs).toBe(msUntilMidnight(clock.ms, 'America/Los_Angeles'));
     expect((spent as RateLimitedError).retryAfterMs).toBe(EIGHTEEN_HOURS - 15 * 60_000 - 1_000);
+    expect(server.requestsTo(THREADS).at(-1)!.url.searchParams.get('videoId')).toBe('closedvideo');
   });
 });
