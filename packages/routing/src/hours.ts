@@ -99,12 +99,3 @@ export function addWorkingTime(schedule: Schedule | null, start: Date, durationM
   }
   throw new Error(`the schedule in ${schedule.hours.timezone} has no working time within ten years of ${start.toISOString()}`);
 }
-
-/** `Mon–Fri 08:00–20:00 America/New_York` — for explanations on the timeline. */
-export function describeSchedule(schedule: Schedule | null): string {
-  if (schedule === null) return 'around the clock';
-  const { hours } = schedule;
-  const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  return `${hours.days.map((d) => names[d]).join(',')} ${clock(hours.from)}–${clock(hours.to)} ${hours.timezone}`;
-}

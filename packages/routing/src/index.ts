@@ -1,7 +1,7 @@
 export { chooseAssignee, type AssignmentDecision, type AssignmentRequest, type Candidate } from './assignment.js';
 export { buildDirectory, type Directory } from './directory.js';
 export { cancelPendingEscalations, type EscalationStop } from './escalations.js';
-export { addWorkingTime, describeSchedule, isWorkingAt, nextWorkingMoment, scheduleOf, workWindows, type Schedule, type WorkWindow } from './hours.js';
+export { addWorkingTime, isWorkingAt, nextWorkingMoment, scheduleOf, type Schedule } from './hours.js';
 export {
   newItemAlerts,
   queueAssignmentAlerts,

@@ -1,5 +1,5 @@
 import type { PoolClient } from '@earshot/db';
-import { chooseAssignee, isWorkingAt, memberSchedule, type AssignmentDecision, type AssignmentRequest, type Directory } from '@earshot/routing';
+import { chooseAssignee, isWorkingAt, memberSchedule, nextWorkingMoment, type AssignmentDecision, type AssignmentRequest, type Directory } from '@earshot/routing';
 
 type Client = Pick<PoolClient, 'query'>;
 
@@ -46,9 +46,13 @@ export async function openDesks(client: Client, teamIds: Iterable<string>, direc
   const lastAssigned = new Map(rotationRows.rows.map((row) => [row.team_id, row.last_responder_id]));
   const moved = new Set<string>();
   // Shifts do not change within a transaction: work them out once per member and team.
-  const onShift = new Map(
-    teams.map((team) => [team.id, new Map(team.members.map((id) => [id, isWorkingAt(memberSchedule(directory.responder(id) ?? {}, team), now)]))]),
-  );
+  const schedules = new Map(teams.map((team) => [team.id, team.members.map((id) => ({ id, schedule: memberSchedule(directory.responder(id) ?? {}, team) }))]));
+  const onShift = new Map([...schedules].map(([teamId, members]) => [teamId, new Map(members.map(({ id, schedule }) => [id, isWorkingAt(schedule, now)]))]));
+  /** When the first member of a team with nobody on shift starts work, for the queue's explanation. */
+  const nextShift = (teamId: string): Date | null =>
+    (schedules.get(teamId) ?? [])
+      .map(({ schedule }) => nextWorkingMoment(schedule, now))
+      .reduce<Date | null>((first, at) => (at !== null && (first === null || at < first) ? at : first), null);
 
   return {
     choose(teamId, item) {
@@ -69,6 +73,10 @@ export async function openDesks(client: Client, teamIds: Iterable<string>, direc
         lastAssigned: lastAssigned.get(teamId) ?? null,
         item,
       });
+      if (decision.kind === 'queued' && ![...(onShift.get(teamId)?.values() ?? [])].some(Boolean)) {
+        const next = nextShift(teamId);
+        if (next !== null) return { ...decision, explanation: `${decision.explanation}; the next shift starts ${next.toISOString()}` };
+      }
       if (decision.kind === 'assigned') {
         loads.set(decision.responderId, (loads.get(decision.responderId) ?? 0) + 1);
         // An on-call pick is outside the rotation: it must not make the on-shift members lose their turn.

@@ -48,7 +48,7 @@ export const routerService: ServiceDefinition = {
       async stop() {
         // Intake first (each subscription finishes its batch in hand), then the
         // clockwork's turn and any digest being computed, then the sends in flight.
-        for (const subscription of subscriptions) await subscription.stop();
+        await Promise.all(subscriptions.map((subscription) => subscription.stop()));
         await clock.stop();
         await digests.stop();
         await worker.stop();

@@ -167,7 +167,7 @@ describe('team queue', () => {
     ]);
     const p3 = await itemOf(db.pool, routine.id);
     expect(p3.assignee_id).toBeNull();
-    expect((await timeline(db.pool, p3.id))[0]!.message).toContain('queued: nobody on shift');
+    expect((await timeline(db.pool, p3.id))[0]!.message).toContain('queued: nobody on shift; the next shift starts 2026-11-23T13:00:00.000Z');
 
     await router.tick();
     expect((await itemOf(db.pool, routine.id)).assignee_id).toBeNull();
