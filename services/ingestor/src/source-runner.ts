@@ -66,7 +66,6 @@ export class SourceRunner {
     this.wake?.();
     await this.loop;
     await this.release();
-    await this.deps.connector.close();
   }
 
   private async run(): Promise<void> {
@@ -121,6 +120,8 @@ export class SourceRunner {
     this.owner = null;
     this.deps.metrics.owned.set(this.labels, 0);
     if (session?.alive) await session.unlock(this.labels.source).catch(() => undefined);
+    // A firehose connection kept open would go on reading for a replica that no longer owns the source.
+    await this.deps.connector.close();
   }
 
   private async pollOnce(session: LockSession): Promise<number> {
