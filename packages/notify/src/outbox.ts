@@ -97,16 +97,22 @@ export async function claimEmailRows(pool: Pool, options: ClaimOptions): Promise
 export async function claimSlackRows(pool: Pool, options: ClaimOptions & { pacing: SlackPacingPolicy }): Promise<ClaimedRow[]> {
   if (options.limit <= 0) return [];
   return withTransaction(pool, async (client) => {
+    // Per channel with due rows (a hash aggregate: no sort of the whole backlog), the ready ones, most overdue
+    // first; then each one's oldest due row through the (recipient, next_attempt_at) index.
     const { rows: candidates } = await client.query<{ id: string; recipient: string }>(
-      `SELECT id, recipient FROM (
-         SELECT DISTINCT ON (o.recipient) o.id::text AS id, o.recipient, o.next_attempt_at
-         FROM notification_outbox o
-         LEFT JOIN slack_channel_state s ON s.channel_key = o.recipient
-         WHERE o.channel IN ('slack', 'slack-dm') AND ${DUE}
-           AND (s.channel_key IS NULL OR (s.next_post_at <= $1 AND (s.busy_until IS NULL OR s.busy_until <= $1)))
-         ORDER BY o.recipient, o.next_attempt_at, o.id
-       ) oldest_per_channel
-       ORDER BY next_attempt_at LIMIT $2`,
+      `SELECT oldest.id, due.recipient
+       FROM (
+         SELECT o.recipient, min(o.next_attempt_at) AS first_due
+         FROM notification_outbox o WHERE o.channel IN ('slack', 'slack-dm') AND ${DUE} GROUP BY o.recipient
+       ) due
+       LEFT JOIN slack_channel_state s ON s.channel_key = due.recipient
+       CROSS JOIN LATERAL (
+         SELECT o.id::text AS id FROM notification_outbox o
+         WHERE o.recipient = due.recipient AND o.channel IN ('slack', 'slack-dm') AND ${DUE}
+         ORDER BY o.next_attempt_at, o.id LIMIT 1
+       ) oldest
+       WHERE s.channel_key IS NULL OR (s.next_post_at <= $1 AND (s.busy_until IS NULL OR s.busy_until <= $1))
+       ORDER BY due.first_due LIMIT $2`,
       [options.now, options.limit],
     );
     if (candidates.length === 0) return [];
@@ -127,12 +133,11 @@ export async function claimSlackRows(pool: Pool, options: ClaimOptions & { pacin
     const claimedIds = new Set(lockable.map((row) => row.id));
     const claimed = candidates.filter((candidate) => claimedIds.has(candidate.id));
     const pace = takeChannel(options.now, options.leaseMs, options.pacing);
-    for (const candidate of claimed) {
-      await client.query(
-        'UPDATE slack_channel_state SET next_post_at = $2, busy_until = $3, busy_outbox_id = $4, updated_at = $5 WHERE channel_key = $1',
-        [candidate.recipient, pace.nextPostAt, pace.busyUntil, candidate.id, options.now],
-      );
-    }
+    await client.query(
+      `UPDATE slack_channel_state s SET next_post_at = $3, busy_until = $4, busy_outbox_id = taken.id, updated_at = $5
+       FROM unnest($1::text[], $2::bigint[]) AS taken(channel_key, id) WHERE s.channel_key = taken.channel_key`,
+      [claimed.map((candidate) => candidate.recipient), claimed.map((candidate) => candidate.id), pace.nextPostAt, pace.busyUntil, options.now],
+    );
     const leased = await leaseRows(client, [...claimedIds], options);
     return leased.map((row) => ({ ...row, pace }));
   });

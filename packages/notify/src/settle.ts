@@ -138,7 +138,7 @@ export function countDelivery(row: ClaimedRow, deps: DeliveryDeps): void {
   if (row.recovered) {
     deps.metrics.uncertainResends.inc({ channel: row.channel });
     deps.logger.warn(
-      { outboxId: row.id, channel: row.channel, recipient: row.recipient },
+      { outboxId: row.id, channel: row.channel, kind: row.kind, itemId: row.itemId },
       'sent a notification whose earlier attempt was cut short by a dying worker; if that attempt had reached the provider, this is a duplicate',
     );
   }

@@ -13,6 +13,9 @@ import { createSlackApi, type SlackApi, type SlackSettings } from './slack/clien
 import { deliverSlackRow } from './slack/deliver.js';
 import { DEFAULT_SLACK_PACING, type SlackPacingPolicy } from './slack/pacing.js';
 
+/** How long a finished send waits for others to finish before the next claim round, in ms. */
+const COALESCE_MS = 5;
+
 export interface NotificationWorkerOptions {
   pool: Pool;
   logger: Logger;
@@ -76,6 +79,7 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
+  let timerAt = 0;
   let ticking: Promise<void> | null = null;
   let tickAgain = false;
 
@@ -95,7 +99,8 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
       for (const row of await claim()) {
         const running = deliver(row).finally(() => {
           inFlight.delete(running);
-          wake();
+          // A free slot: claim again soon. Sends finishing together share one claim round.
+          schedule(COALESCE_MS);
         });
         inFlight.add(running);
       }
@@ -105,10 +110,17 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Not
     }
   };
 
+  /** Runs a claim round in `delayMs`, unless one is due sooner. */
   function schedule(delayMs: number): void {
     if (stopping) return;
+    const at = Date.now() + delayMs;
+    if (timer && timerAt <= at) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(wake, delayMs);
+    timerAt = at;
+    timer = setTimeout(() => {
+      timer = null;
+      wake();
+    }, delayMs);
   }
 
   /** Runs one claim round now (or right after the one running), then polls again later. */
