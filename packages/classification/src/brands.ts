@@ -54,16 +54,20 @@ export function addressedHandle(
   textHandles: readonly string[],
   handlesByBrand: ReadonlyMap<string, readonly string[]>,
 ): { handle: string; how: 'mention' | 'reply' } | null {
-  const candidates =
-    mention.matchedBrands.length > 0
-      ? mention.matchedBrands.flatMap((brandId) => handlesByBrand.get(brandId) ?? [])
-      : [...handlesByBrand.values()].flat();
-  if (candidates.length === 0) return null;
-  const written = textHandles.find((handle) => candidates.includes(handle));
+  const written = textHandles.find((handle) => isBrandHandle(handle, mention.matchedBrands, handlesByBrand));
   if (written !== undefined) return { handle: written, how: 'mention' };
   const repliedTo = replyTargetHandle(mention.inReplyTo?.url);
-  if (repliedTo !== null && candidates.includes(repliedTo)) return { handle: repliedTo, how: 'reply' };
+  if (repliedTo !== null && isBrandHandle(repliedTo, mention.matchedBrands, handlesByBrand)) return { handle: repliedTo, how: 'reply' };
   return null;
+}
+
+/** Whether `handle` belongs to one of the matched brands, or to any brand when none matched. */
+function isBrandHandle(handle: string, matchedBrands: readonly string[], handlesByBrand: ReadonlyMap<string, readonly string[]>): boolean {
+  if (matchedBrands.length === 0) {
+    for (const handles of handlesByBrand.values()) if (handles.includes(handle)) return true;
+    return false;
+  }
+  return matchedBrands.some((brandId) => handlesByBrand.get(brandId)?.includes(handle) === true);
 }
 
 /** `https://x.com/acme/status/1` → `acme`; null when the URL does not start with an account segment. */

@@ -7,12 +7,6 @@ export const BURST_SETTINGS = {
   windowMs: 24 * 60 * 60 * 1_000,
   /** Bound on the in-memory index (the CLI, benchmarks); the service keeps its index in PostgreSQL. */
   maxEntries: 100_000,
-  /**
-   * Texts are compared on their first characters (after dropping links,
-   * handles, punctuation and case): enough to tell stories apart, and a
-   * repost cut short with "…" still matches its original.
-   */
-  comparedChars: 80,
   /** Shorter texts ("is acme down?") are too common to call copies of each other across accounts. */
   minSharedTextChars: 40,
   /**
@@ -46,28 +40,32 @@ export interface BurstKeys {
 export function burstKeys(mention: Pick<Mention, 'platform' | 'externalId' | 'author' | 'title' | 'quoteOf'>, text: TextSignals): BurstKeys {
   // The post's own id is only looked up by later quotes and reposts of it.
   const keys = [`post:${mention.platform}:${mention.externalId}`];
-  const lookup: string[] = [];
-  const both = (key: string) => {
-    keys.push(key);
-    lookup.push(key);
-  };
   if (mention.quoteOf !== undefined && text.body === '') {
-    both(`post:${mention.platform}:${mention.quoteOf.externalId}`);
-    return { keys, lookup, sharedText: null, original: false };
+    const quoted = `post:${mention.platform}:${mention.quoteOf.externalId}`;
+    keys.push(quoted);
+    return { keys, lookup: [quoted], sharedText: null, original: false };
   }
+  const lookup: string[] = [];
   let sharedText: string | null = null;
   if (text.body !== '') {
-    const compared = fingerprint(text.body.slice(0, BURST_SETTINGS.comparedChars));
-    const byAuthor = `by:${text.repostOf ?? foldHandle(mention.author.handle)}:${compared}`;
-    if (text.repostOf !== null || text.body.length >= BURST_SETTINGS.minRepeatedTextChars) both(byAuthor);
-    else keys.push(byAuthor);
+    const digest = fingerprint(text.body);
+    const byAuthor = `by:${text.repostOf ?? foldHandle(mention.author.handle)}:${digest}`;
+    keys.push(byAuthor);
+    if (text.repostOf !== null || text.body.length >= BURST_SETTINGS.minRepeatedTextChars) lookup.push(byAuthor);
     if (text.body.length >= BURST_SETTINGS.minSharedTextChars) {
-      sharedText = `text:${compared}`;
-      both(sharedText);
+      sharedText = `text:${digest}`;
+      keys.push(sharedText);
+      lookup.push(sharedText);
     }
   }
-  const title = mention.title?.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim() ?? '';
-  if (title.length >= BURST_SETTINGS.minTitleChars) both(`title:${fingerprint(title)}`);
+  if (mention.title !== undefined) {
+    const title = mention.title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (title.length >= BURST_SETTINGS.minTitleChars) {
+      const titleKey = `title:${fingerprint(title)}`;
+      keys.push(titleKey);
+      lookup.push(titleKey);
+    }
+  }
   return { keys, lookup, sharedText, original: text.repostOf === null && mention.title === undefined };
 }
 

@@ -25,16 +25,15 @@ export interface CategoryInput {
  * this is asked.)
  */
 export function categorize({ mention, sentiment, cues, question }: CategoryInput): Category {
-  const has = (cue: IntentCue) => cues.includes(cue);
   const negative = sentiment.label === 'negative';
   const positive = sentiment.label === 'positive';
   const { reposts = 0, quotes = 0 } = mention.engagement;
 
   if (cues.some((cue) => CRISIS_CUES.has(cue))) return 'crisis';
-  if (negative && (has('viral') || (mention.author.followers ?? 0) >= PR_RISK.followers || reposts + quotes >= PR_RISK.shares)) return 'crisis';
+  if (negative && (cues.includes('viral') || (mention.author.followers ?? 0) >= PR_RISK.followers || reposts + quotes >= PR_RISK.shares)) return 'crisis';
   if (negative || (!positive && cues.some((cue) => COMPLAINT_CUES.has(cue)))) return 'complaint';
-  if (has('purchase')) return 'lead';
-  if (question || has('support')) return 'question';
+  if (cues.includes('purchase')) return 'lead';
+  if (question || cues.includes('support')) return 'question';
   if (positive) return 'praise';
   return 'other';
 }

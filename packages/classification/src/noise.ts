@@ -1,6 +1,6 @@
 import type { NoiseConfig } from '@earshot/config';
 import type { Mention } from '@earshot/domain';
-import { escapeRegExp, foldHandle, isOnDomain, wholeWords, type TextSignals } from './text.js';
+import { countWords, escapeRegExp, foldHandle, isOnDomain, wholeWords, type TextSignals } from './text.js';
 
 /** Thresholds of the built-in spam rules. */
 export const SPAM_LIMITS = {
@@ -54,12 +54,13 @@ export function spamReasons(mention: Pick<Mention, 'author'>, text: TextSignals,
   if (mutedWord) reasons.push(`muted word "${mutedWord[0]}"`);
 
   const links = text.links.length;
-  if (links >= SPAM_LIMITS.linkFarmLinks && text.wordCount / links < SPAM_LIMITS.linkFarmWordsPerLink) {
-    reasons.push(`link farm (${links} links in ${text.wordCount} words)`);
+  const hashtags = text.hashtags.length;
+  const words = links >= SPAM_LIMITS.linkFarmLinks || hashtags >= SPAM_LIMITS.hashtagsWhenMostOfText ? countWords(text) : 0;
+  if (links >= SPAM_LIMITS.linkFarmLinks && words / links < SPAM_LIMITS.linkFarmWordsPerLink) {
+    reasons.push(`link farm (${links} links in ${words} words)`);
   }
 
-  const hashtags = text.hashtags.length;
-  const stuffed = hashtags >= SPAM_LIMITS.hashtags || (hashtags >= SPAM_LIMITS.hashtagsWhenMostOfText && hashtags >= text.wordCount);
+  const stuffed = hashtags >= SPAM_LIMITS.hashtags || (hashtags >= SPAM_LIMITS.hashtagsWhenMostOfText && hashtags >= words);
   if (stuffed && (links > 0 || !addressesBrand)) {
     reasons.push(`hashtag stuffing (${hashtags} hashtags)`);
   }

@@ -68,15 +68,12 @@ interface Contribution {
 /** Urgency 0–100 with the reasons behind it, most important first. */
 export function scoreUrgency(input: UrgencyInput): Urgency {
   const contributions: Contribution[] = [];
-  const add = (points: number, reason: string) => {
-    if (points > 0) contributions.push({ points, reason });
-  };
 
   if (input.sentiment.label === 'negative') {
-    add(URGENCY_POINTS.negativity * input.sentiment.confidence, `negative (${input.sentiment.confidence.toFixed(2)})`);
+    addContribution(contributions, URGENCY_POINTS.negativity * input.sentiment.confidence, `negative (${input.sentiment.confidence.toFixed(2)})`);
   }
-  add(...reach(input.mention.author));
-  add(...engagement(input.mention, input.now));
+  addContribution(contributions, ...reach(input.mention.author));
+  addContribution(contributions, ...engagement(input.mention, input.now));
 
   const positive = input.sentiment.label === 'positive';
   const intent = input.cues
@@ -88,11 +85,11 @@ export function scoreUrgency(input: UrgencyInput): Urgency {
   // The cap applies to the sum; each reason keeps its own weight for ordering.
   const intentTotal = intent.reduce((sum, cue) => sum + cue.points, 0);
   const intentScale = intentTotal > URGENCY_POINTS.intentMax ? URGENCY_POINTS.intentMax / intentTotal : 1;
-  for (const cue of intent) add(cue.points * intentScale, cue.reason);
+  for (const cue of intent) addContribution(contributions, cue.points * intentScale, cue.reason);
 
   if (input.addressed !== null) {
     const { handle, how } = input.addressed;
-    add(URGENCY_POINTS.addressesBrand, how === 'mention' ? `addresses @${handle} directly` : `replies to @${handle}`);
+    addContribution(contributions, URGENCY_POINTS.addressesBrand, how === 'mention' ? `addresses @${handle} directly` : `replies to @${handle}`);
   }
 
   const total = contributions.reduce((sum, contribution) => sum + contribution.points, 0);
@@ -103,6 +100,10 @@ export function scoreUrgency(input: UrgencyInput): Urgency {
       .sort((a, b) => b.points - a.points)
       .map((contribution) => contribution.reason),
   };
+}
+
+function addContribution(contributions: Contribution[], points: number, reason: string): void {
+  if (points > 0) contributions.push({ points, reason });
 }
 
 function reach(author: Mention['author']): [number, string] {

@@ -34,7 +34,7 @@ const MIN_TIMED_MILLISECONDS = 2_000;
 const GENERATED_POSTS = 20_000;
 
 /** Splits CSV text into records, honouring quoted fields with commas, newlines and doubled quotes. */
-function parseCsv(text: string): string[][] {
+export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';
@@ -70,7 +70,8 @@ function unquote(field: string): string {
   return field.length >= 2 && field.startsWith('"') && field.endsWith('"') ? field.slice(1, -1).replaceAll('""', '"') : field;
 }
 
-function loadPostTexts(path: string): string[] {
+/** Post texts from a TSV (text in the last non-empty column) or a CSV with a `text` column. */
+export function loadPostTexts(path: string): string[] {
   const content = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   if (extname(path).toLowerCase() === '.tsv') {
     return content
