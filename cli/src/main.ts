@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@earshot/config';
 import { createLogger } from '@earshot/logging';
 import { EnvError, loadCommonEnv, runUntilSignal } from '@earshot/runtime';
+import { classifyCommand } from './commands/classify.js';
 import { configCheck } from './commands/config-check.js';
 import { replay } from './commands/replay.js';
 import { tokenCreate, tokenList, tokenRevoke } from './commands/token.js';
@@ -19,6 +20,7 @@ usage:
   earshot token revoke TOKEN_ID
   earshot token list
   earshot replay FILE.ndjson             publish recorded mentions on mentions.raw
+  earshot classify [--config FILE]       classify lines on stdin (text or mention JSON), one JSON result per line
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       responder: { type: 'string' },
       role: { type: 'string' },
       label: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('usage: earshot token create|revoke|list');
     case 'replay':
       return replay(sub, env, logger);
+    case 'classify':
+      return classifyCommand(values.config, env);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
   }
