@@ -121,10 +121,13 @@ describe('snooze, reassign and notes', () => {
     const itemId = await api.seedItem({ assignee: 'alice', state: 'acknowledged' });
     const toBob = await api.request('carol', { method: 'POST', url: `/v1/items/${itemId}/reassign`, payload: { responder: 'bob' } });
     expect(toBob.statusCode).toBe(200);
-    expect(toBob.json()).toMatchObject({ teamId: 'support', assigneeId: 'bob', state: 'open', acknowledgedBy: null });
+    // Still acknowledged (alice met the acknowledge deadline); bob takes the acknowledgement over.
+    expect(toBob.json()).toMatchObject({ teamId: 'support', assigneeId: 'bob', state: 'acknowledged', acknowledgedBy: 'alice' });
+    const bobAcks = await api.request('bob', { method: 'POST', url: `/v1/items/${itemId}/ack` });
+    expect(bobAcks.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'bob' });
 
     const toQueue = await api.request('carol', { method: 'POST', url: `/v1/items/${itemId}/reassign`, payload: { team: 'support' } });
-    expect(toQueue.json()).toMatchObject({ teamId: 'support', assigneeId: null, state: 'open' });
+    expect(toQueue.json()).toMatchObject({ teamId: 'support', assigneeId: null, state: 'acknowledged' });
     expect((await timeline(itemId)).filter((e) => e.type === 'reassigned').map((e) => e.data.to)).toEqual([
       { teamId: 'support', assigneeId: 'bob' },
       { teamId: 'support', assigneeId: null },

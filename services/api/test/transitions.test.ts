@@ -85,13 +85,22 @@ describe('what an applied change writes', () => {
     });
   });
 
-  it('reassigning reopens the item for its new owner, clears the snooze and keeps when it was first acknowledged', () => {
-    const current = item({ state: 'snoozed', snoozedUntil: NOW, acknowledgedAt: EARLIER, acknowledgedBy: 'alice' });
-    expect(decide(current, { kind: 'reassign', teamId: 'community', responderId: null }, 'carol', NOW)).toMatchObject({
-      next: { state: 'open', teamId: 'community', assigneeId: null, assignedAt: null, snoozedUntil: null, acknowledgedAt: EARLIER, acknowledgedBy: null },
+  it('reassigning moves the item and keeps its state: an acknowledged item stays acknowledged', () => {
+    expect(decide(acknowledged, { kind: 'reassign', teamId: 'community', responderId: null }, 'carol', NOW)).toMatchObject({
+      next: { state: 'acknowledged', teamId: 'community', assigneeId: null, assignedAt: null, acknowledgedAt: EARLIER, acknowledgedBy: 'alice' },
       event: { type: 'reassigned', message: 'reassigned by carol from alice (support) to the community queue' },
       escalation: 'keep',
     });
+  });
+
+  it('the new assignee of an acknowledged item acknowledges it as theirs', () => {
+    const reassigned = { ...acknowledged, assigneeId: 'bob' };
+    expect(decide(reassigned, ack, 'bob', NOW)).toMatchObject({
+      outcome: 'apply',
+      next: { state: 'acknowledged', acknowledgedBy: 'bob', acknowledgedAt: EARLIER },
+      event: { type: 'acknowledged', data: { previousAcknowledger: 'alice' } },
+    });
+    expect(decide(reassigned, ack, 'dave', NOW).outcome).toBe('conflict');
   });
 
   it('a conflict names who got there first', () => {

@@ -58,7 +58,17 @@ export function decide(item: ItemSnapshot, command: ItemCommand, actor: string |
     case 'ack': {
       if (item.state === 'handled') return handledConflict(item);
       if (item.state === 'acknowledged') {
-        return item.acknowledgedBy === actor ? { outcome: 'unchanged' } : { outcome: 'conflict', message: `already acknowledged by ${who(item.acknowledgedBy)}` };
+        if (item.acknowledgedBy === actor) return { outcome: 'unchanged' };
+        // Reassigned after it was acknowledged: the new assignee says they are on it now.
+        if (actor !== null && item.assigneeId === actor) {
+          return {
+            outcome: 'apply',
+            next: { ...item, acknowledgedBy: actor },
+            event: { type: 'acknowledged', message: `acknowledged by ${actor}, its new assignee`, data: { previousState: item.state, previousAcknowledger: item.acknowledgedBy } },
+            escalation: 'acknowledged',
+          };
+        }
+        return { outcome: 'conflict', message: `already acknowledged by ${who(item.acknowledgedBy)}` };
       }
       // Acknowledging takes the item: whoever says "I'm on it" owns it.
       const takesOver = actor !== null && item.assigneeId !== actor;
@@ -112,36 +122,23 @@ export function decide(item: ItemSnapshot, command: ItemCommand, actor: string |
           type: 'snoozed',
           message: `snoozed by ${who(actor)} until ${command.until.toISOString()}`,
           // The router ends the snooze at `until`, back to open or acknowledged.
-          data: { until: command.until.toISOString(), previousState: item.state === 'snoozed' ? (item.acknowledgedBy ? 'acknowledged' : 'open') : item.state },
+          data: { until: command.until.toISOString(), previousState: item.state === 'snoozed' ? (item.acknowledgedAt ? 'acknowledged' : 'open') : item.state },
         },
         escalation: 'keep',
       };
     }
     case 'reassign': {
       if (item.state === 'handled') return handledConflict(item);
-      const sameTeam = item.teamId === command.teamId;
-      if (sameTeam && item.assigneeId === command.responderId) return { outcome: 'unchanged' };
+      if (item.teamId === command.teamId && item.assigneeId === command.responderId) return { outcome: 'unchanged' };
+      // The state stays: an acknowledged item stays acknowledged (its acknowledge clock was met) and the
+      // new assignee picks it up; the escalation clock keeps running, its next step goes to them.
       return {
         outcome: 'apply',
-        // The new assignee (or whoever the router picks) has to acknowledge it again;
-        // acknowledgedAt keeps the first acknowledgement for the response-time figures.
-        next: {
-          ...item,
-          state: 'open',
-          snoozedUntil: null,
-          teamId: command.teamId,
-          assigneeId: command.responderId,
-          assignedAt: command.responderId ? now : null,
-          acknowledgedBy: null,
-        },
+        next: { ...item, teamId: command.teamId, assigneeId: command.responderId, assignedAt: command.responderId ? now : null },
         event: {
           type: 'reassigned',
           message: `reassigned by ${who(actor)} from ${describeOwner(item.teamId, item.assigneeId)} to ${describeOwner(command.teamId, command.responderId)}`,
-          data: {
-            from: { teamId: item.teamId, assigneeId: item.assigneeId },
-            to: { teamId: command.teamId, assigneeId: command.responderId },
-            previousState: item.state,
-          },
+          data: { from: { teamId: item.teamId, assigneeId: item.assigneeId }, to: { teamId: command.teamId, assigneeId: command.responderId } },
         },
         escalation: 'keep',
       };
