@@ -48,9 +48,11 @@ export async function routeClassified(context: RouterContext, messages: readonly
     // Items already waiting in these teams go first: the queue is served oldest first.
     for (const teamId of teamIds) await assignFromQueue(client, context, teamId, desks, now);
 
+    // New items first, so a near-duplicate finds its first mention's item even when both came in this batch.
     const fresh = plans.filter((plan) => plan.message.burstOf === undefined);
+    const items = await createItems(client, context, fresh, desks, now, 0);
     const orphans = await groupBursts(client, plans.filter((plan) => plan.message.burstOf !== undefined), now);
-    const items = await createItems(client, context, [...fresh, ...orphans], desks, now);
+    items.push(...(await createItems(client, context, orphans, desks, now, fresh.length)));
     await desks.saveRotations(client);
     return items;
   });
@@ -244,9 +246,10 @@ function planItem(context: RouterContext, plan: Plan, desks: Desks, now: Date, o
   };
 }
 
-async function createItems(client: PoolClient, context: RouterContext, plans: Plan[], desks: Desks, now: Date): Promise<NewItem[]> {
+/** `firstOrder`: the position in the batch of the first of `plans`, which keeps arrival order in `created_at`. */
+async function createItems(client: PoolClient, context: RouterContext, plans: Plan[], desks: Desks, now: Date, firstOrder: number): Promise<Array<NewItem & { id: string }>> {
   if (plans.length === 0) return [];
-  const planned = plans.map((plan, order) => planItem(context, plan, desks, now, order));
+  const planned = plans.map((plan, index) => planItem(context, plan, desks, now, firstOrder + index));
   const { rows } = await client.query<{ id: string; mention_id: string }>(
     `INSERT INTO items (mention_id, brand_id, priority, category, team_id, assignee_id, routing_rule, sla_applies,
                         ack_due_at, handle_due_at, created_at, updated_at, assigned_at)

@@ -33,33 +33,40 @@ export async function assignFromQueue(client: PoolClient, context: RouterContext
      FROM items i JOIN mentions m ON m.id = i.mention_id
      WHERE i.team_id = $1 AND i.assignee_id IS NULL AND i.state <> 'handled'
      ORDER BY i.created_at, i.id
-     LIMIT $2
-     FOR UPDATE OF i SKIP LOCKED`,
+     LIMIT $2`,
     [teamId, QUEUE_SCAN_LIMIT],
   );
-  const assigned: Array<{ id: string; assignee: string }> = [];
-  const timeline: TimelineEntry[] = [];
+  const picks: Array<{ id: string; assignee: string; entry: TimelineEntry }> = [];
   for (const item of rows) {
     const decision = desks.choose(teamId, { priority: item.priority, category: item.category, platform: item.platform, lang: item.lang ?? undefined });
     if (decision?.kind !== 'assigned') continue;
-    assigned.push({ id: item.id, assignee: decision.responderId });
     const waited = formatDuration(Math.max(1000, Math.floor((now.getTime() - item.created_at.getTime()) / 1000) * 1000));
-    timeline.push({
-      itemId: item.id,
-      type: 'assigned',
-      message: `${decision.explanation}, after ${waited} in the ${teamId} queue`,
-      data: { assigneeId: decision.responderId, teamId, fromQueue: true, viaOnCall: decision.viaOnCall },
-      at: now,
+    picks.push({
+      id: item.id,
+      assignee: decision.responderId,
+      entry: {
+        itemId: item.id,
+        type: 'assigned',
+        message: `${decision.explanation}, after ${waited} in the ${teamId} queue`,
+        data: { assigneeId: decision.responderId, teamId, fromQueue: true, viaOnCall: decision.viaOnCall },
+        at: now,
+      },
     });
   }
-  if (assigned.length === 0) return 0;
+  if (picks.length === 0) return 0;
 
-  await client.query(
+  // The rows were read without locks, so an item being handled or reassigned through the API is never
+  // held up by the queue; the conditions here skip any that were taken or closed since.
+  const { rows: updated } = await client.query<{ id: string }>(
     `UPDATE items SET assignee_id = a.assignee, assigned_at = $3, updated_at = $3
-     FROM unnest($1::uuid[], $2::text[]) AS a(id, assignee) WHERE items.id = a.id`,
-    [assigned.map((a) => a.id), assigned.map((a) => a.assignee), now],
+     FROM unnest($1::uuid[], $2::text[]) AS a(id, assignee)
+     WHERE items.id = a.id AND items.assignee_id IS NULL AND items.state <> 'handled'
+     RETURNING items.id`,
+    [picks.map((pick) => pick.id), picks.map((pick) => pick.assignee), now],
   );
-  await appendTimeline(client, timeline);
+  const done = new Set(updated.map((row) => row.id));
+  const assigned = picks.filter((pick) => done.has(pick.id));
+  await appendTimeline(client, assigned.map((pick) => pick.entry));
   for (const { id, assignee } of assigned) {
     const contact = context.directory.contactsFor({ teamId, assigneeId: assignee }).assignee;
     const { refused } = await enqueueAll(client, (contact === null ? [] : queueAssignmentAlerts(contact)).map((delivery) => itemAlert(id, delivery)));

@@ -77,6 +77,15 @@ describe('routing classified mentions into items', () => {
     expect(await outbox(db.pool)).toHaveLength(1);
   });
 
+  it('groups a near-duplicate that arrives in the same batch as its first mention', async () => {
+    const { db, newRouter } = await open();
+    const first = classified(40);
+    await newRouter(new FakeClock().now).routeClassified([classified(41, { burstOf: first.id }), first]);
+    expect((await itemOf(db.pool, first.id)).mention_count).toBe(2);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM items');
+    expect(rows[0].n).toBe(1);
+  });
+
   it('routes a near-duplicate whose first mention has no item on its own, saying why', async () => {
     const { db, newRouter } = await open();
     const orphan = classified(6, { burstOf: 'x:never-seen' });
