@@ -3,7 +3,7 @@ import type { LockSession } from './lock-session.js';
 
 export interface StoredCursor {
   cursor: unknown;
-  /** When the previous owner meant to poll next (ms since the epoch): a rate-limit wait survives a restart or a takeover. */
+  /** When the platform allows the next poll (ms since the epoch): pacing and rate-limit waits survive a restart or a takeover. */
   nextPollAt: number | null;
   failures: number;
 }
@@ -30,14 +30,24 @@ export async function saveCursor(session: LockSession, sourceId: string, cursor:
   );
 }
 
-/** Records a failed poll without touching the cursor. */
-export async function recordFailure(session: LockSession, sourceId: string, error: string, nextPollAt: number): Promise<void> {
+/**
+ * Records a poll that published nothing, without touching the cursor. A rate
+ * limit stores when the platform allows the next request, so a restarted or
+ * new owner honours it too; a failure counts in `failures` and clears
+ * `next_poll_at`, so a restart (say, after fixing a credential) tries at once.
+ */
+export async function recordFailure(
+  session: LockSession,
+  sourceId: string,
+  outcome: { error: string; rateLimitedUntil: number | null },
+): Promise<void> {
+  const failed = outcome.rateLimitedUntil === null ? 1 : 0;
   await session.query(
     `INSERT INTO source_cursors (source_id, last_polled_at, next_poll_at, last_error, failures)
-     VALUES ($1, now(), to_timestamp($2 / 1000.0), $3, 1)
+     VALUES ($1, now(), to_timestamp($2 / 1000.0), $3, $4)
      ON CONFLICT (source_id) DO UPDATE
        SET last_polled_at = now(), next_poll_at = EXCLUDED.next_poll_at, last_error = EXCLUDED.last_error,
-           failures = source_cursors.failures + 1`,
-    [sourceId, nextPollAt, error.slice(0, 1_000)],
+           failures = source_cursors.failures + EXCLUDED.failures`,
+    [sourceId, outcome.rateLimitedUntil, outcome.error.slice(0, 1_000), failed],
   );
 }

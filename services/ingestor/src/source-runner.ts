@@ -170,7 +170,8 @@ export class SourceRunner {
       metrics.errors.inc(this.labels);
       logger.warn({ err: error, retriable, waitMs: Math.round(delay) }, 'poll failed; the cursor stays where it was');
     }
-    await recordFailure(session, this.labels.source, error instanceof Error ? error.message : String(error), this.deps.now() + delay).catch(
+    const rateLimitedUntil = error instanceof RateLimitedError ? this.deps.now() + delay : null;
+    await recordFailure(session, this.labels.source, { error: error instanceof Error ? error.message : String(error), rateLimitedUntil }).catch(
       (storeError: unknown) => logger.warn({ err: storeError }, 'could not record the failure'),
     );
     return delay;
