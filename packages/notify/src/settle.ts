@@ -1,10 +1,9 @@
 import { withTransaction, type Pool, type PoolClient } from '@earshot/db';
 import type { Logger } from '@earshot/logging';
 import type { NotifyMetrics } from './metrics.js';
-import { markDead, markRetry, saveChannelPace, type ClaimedRow } from './outbox.js';
+import { markDead, markRetry, type ClaimedRow } from './outbox.js';
 import { decideRetry, DeliveryError, type RetryPolicy } from './retry.js';
 import type { RenderContext } from './slack/blocks.js';
-import { releaseChannel } from './slack/pacing.js';
 
 /** What delivering one row needs, whatever the channel. */
 export interface DeliveryDeps {
@@ -70,17 +69,14 @@ export async function recordDelivered(work: () => Promise<void>): Promise<void> 
   }
 }
 
-/** Frees a Slack row's channel, pushing its next call past a Retry-After. */
-export async function freeChannel(db: Pool | PoolClient, row: ClaimedRow, now: Date, retryAfterMs?: number): Promise<void> {
-  if (!row.pace) return;
-  await saveChannelPace(db, row.recipient, row.id, releaseChannel(row.pace, now, retryAfterMs), now);
-}
+/** Frees what a row held besides itself (a Slack channel), in the transaction that settles the row. */
+export type ReleaseHeld = (client: PoolClient, now: Date, retryAfterMs?: number) => Promise<void>;
 
 /**
  * Applies a failed attempt to its row: wait out a rate limit, retry later
  * with backoff, or give up (dead: logged, counted, on the item's timeline).
  */
-export async function settleFailure(row: ClaimedRow, error: DeliveryError, deps: DeliveryDeps): Promise<void> {
+export async function settleFailure(row: ClaimedRow, error: DeliveryError, deps: DeliveryDeps, release?: ReleaseHeld): Promise<void> {
   const now = deps.now();
   const decision = decideRetry(error, row.attempts, now, deps.retry, deps.random);
   const log = deps.logger.child({ outboxId: row.id, channel: row.channel, kind: row.kind, itemId: row.itemId, code: error.code });
@@ -109,7 +105,7 @@ export async function settleFailure(row: ClaimedRow, error: DeliveryError, deps:
           }
           break;
       }
-      await freeChannel(client, row, now, decision.action === 'wait' ? error.retryAfterMs : undefined);
+      await release?.(client, now, decision.action === 'wait' ? error.retryAfterMs : undefined);
     }),
   );
   switch (decision.action) {

@@ -15,7 +15,7 @@ describe('per-channel pacing', () => {
     let finishesAt: number | null = null;
     for (let now = 0; now <= 5_000; now += 100) {
       if (finishesAt !== null && now >= finishesAt) {
-        pace = releaseChannel(pace, at(now));
+        pace = releaseChannel(pace, at(now), policy, { lastCallAt: at(now - 300) });
         finishesAt = null;
       }
       if (isChannelReady(pace, at(now))) {
@@ -32,16 +32,24 @@ describe('per-channel pacing', () => {
 
   it('waits out a Retry-After for that channel only', () => {
     const taken = takeChannel(at(0), LEASE_MS, policy);
-    const limited = releaseChannel(taken, at(200), 30_000);
+    const limited = releaseChannel(taken, at(200), policy, { retryAfterMs: 30_000 });
     expect(isChannelReady(limited, at(29_000))).toBe(false);
     expect(isChannelReady(limited, at(30_200))).toBe(true);
-    const other = releaseChannel(takeChannel(at(0), LEASE_MS, policy), at(200));
+    const other = releaseChannel(takeChannel(at(0), LEASE_MS, policy), at(200), policy);
     expect(isChannelReady(other, at(1_100))).toBe(true);
   });
 
   it('never keeps a shorter pause than the pace already asks for', () => {
     const taken = takeChannel(at(0), LEASE_MS, policy);
-    expect(releaseChannel(taken, at(100), 0).nextPostAt).toEqual(at(policy.channelIntervalMs));
+    expect(releaseChannel(taken, at(100), policy, { retryAfterMs: 0 }).nextPostAt).toEqual(at(policy.channelIntervalMs));
+  });
+
+  it('spaces calls from when the last one went out, however late it left after the claim', () => {
+    // Claimed at 0, but rendering and a slow database meant the call only left at 800 ms.
+    const taken = takeChannel(at(0), LEASE_MS, policy);
+    const released = releaseChannel(taken, at(900), policy, { lastCallAt: at(800) });
+    expect(isChannelReady(released, at(1_100))).toBe(false);
+    expect(isChannelReady(released, at(800 + policy.channelIntervalMs))).toBe(true);
   });
 
   it('frees a channel whose worker died once the lease runs out', () => {

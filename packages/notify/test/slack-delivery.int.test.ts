@@ -150,6 +150,8 @@ describe('Slack delivery through the outbox', () => {
     expect(dead).toMatchObject({ channel: 'slack', recipient: 'C0DOWN', attempts: 3, lastError: 'Slack answered HTTP 503' });
     expect(stub.calls).toHaveLength(3);
     expect(await metricValue(worker.metrics, 'earshot_notifications_dead_total', { channel: 'slack' })).toBe(1);
+    expect(await metricValue(worker.metrics, 'earshot_notification_outbox_depth', { status: 'dead' })).toBe(1);
+    expect(await metricValue(worker.metrics, 'earshot_notification_outbox_depth', { status: 'pending' })).toBe(0);
     const timeline = await db.pool.query("SELECT message FROM timeline_events WHERE item_id = $1 AND type = 'notification_failed'", [itemId]);
     expect(timeline.rows[0].message).toBe('alert by slack to C0DOWN failed for good: Slack answered HTTP 503');
 

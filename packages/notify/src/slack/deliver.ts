@@ -1,11 +1,10 @@
 import { withTransaction, type PoolClient } from '@earshot/db';
 import { ITEM_VERSION_SQL, loadItemView } from '../item-view.js';
-import { markSent, countChannelAlerts, readChannelState, type ClaimedRow } from '../outbox.js';
+import { countChannelAlerts, markSent, readChannelState, saveChannelPace, type ClaimedRow } from '../outbox.js';
 import { NotificationPayloadSchema, parseStoredPayload, type NotificationPayload } from '../payload.js';
 import {
   asDeliveryError,
   countDelivery,
-  freeChannel,
   permanent,
   persistently,
   recordDelivered,
@@ -13,14 +12,40 @@ import {
   settleFailure,
   UnrecordedDeliveryError,
   type DeliveryDeps,
+  type ReleaseHeld,
 } from '../settle.js';
 import { renderBurstSummary, renderDigestMessage, renderItemMessage, renderSpikeMessage, type ItemMessageKind, type SlackMessage } from './blocks.js';
 import type { SlackApi } from './client.js';
-import { placeAlert, type SlackPacingPolicy } from './pacing.js';
+import { placeAlert, releaseChannel, type SlackPacingPolicy } from './pacing.js';
 
 export interface SlackDeliveryDeps extends DeliveryDeps {
   slack: SlackApi;
   pacing: SlackPacingPolicy;
+}
+
+/** One row's delivery: its Slack calls are timed, so that its channel is released one interval after the last. */
+interface RowDeps extends SlackDeliveryDeps {
+  releaseChannel: ReleaseHeld;
+}
+
+function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
+  let lastCallAt: Date | null = null;
+  const timed = <T>(call: () => Promise<T>): Promise<T> => {
+    lastCallAt = deps.now();
+    return call();
+  };
+  return {
+    ...deps,
+    slack: {
+      postMessage: (args) => timed(() => deps.slack.postMessage(args)),
+      updateMessage: (args) => timed(() => deps.slack.updateMessage(args)),
+    },
+    releaseChannel: async (client, now, retryAfterMs) => {
+      if (!row.pace) return;
+      const pace = releaseChannel(row.pace, now, deps.pacing, { lastCallAt, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+      await saveChannelPace(client, row.recipient, row.id, pace, now);
+    },
+  };
 }
 
 type ItemPayload = Extract<NotificationPayload, { type: 'item-alert' | 'item-escalation' }>;
@@ -45,7 +70,7 @@ interface PostedRecord {
  * transaction. If the item changed while the alert was on its way, the
  * message shows a stale state: an update is enqueued right away.
  */
-async function recordPosted(client: PoolClient, record: PostedRecord, deps: SlackDeliveryDeps): Promise<void> {
+async function recordPosted(client: PoolClient, record: PostedRecord, deps: RowDeps): Promise<void> {
   const now = deps.now();
   const { row, posted } = record;
   await markSent(client, row.id, `${posted.channel}:${posted.ts}`, now);
@@ -70,11 +95,11 @@ async function recordPosted(client: PoolClient, record: PostedRecord, deps: Slac
       [record.itemId, rows[0]!.id, posted.channel, record.renderedVersion],
     );
   }
-  await freeChannel(client, row, now);
+  await deps.releaseChannel(client, now);
 }
 
 /** Posts a burst's summary and makes it the channel's thread for the next alerts. */
-async function startBurst(row: ClaimedRow, alerts: number, deps: SlackDeliveryDeps): Promise<{ channel: string; ts: string }> {
+async function startBurst(row: ClaimedRow, alerts: number, deps: RowDeps): Promise<{ channel: string; ts: string }> {
   const summary = renderBurstSummary(deps.pacing.burstThreshold, deps.pacing.burstWindowMs);
   const posted = await deps.slack.postMessage({ channel: row.recipient, ...summary });
   await persistently(() =>
@@ -97,7 +122,7 @@ async function startBurst(row: ClaimedRow, alerts: number, deps: SlackDeliveryDe
   return posted;
 }
 
-async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: SlackDeliveryDeps): Promise<void> {
+async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowDeps): Promise<void> {
   const view = await loadItemView(deps.pool, payload.itemId);
   if (!view) throw permanent(`item ${payload.itemId} does not exist`, 'item_not_found');
   const message = renderItemMessage(view, itemMessageKind(payload), renderContext(deps));
@@ -123,7 +148,7 @@ async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: Slac
 }
 
 /** chat.update of one posted alert, rendered again from the item's current state. */
-async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: SlackDeliveryDeps): Promise<void> {
+async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: RowDeps): Promise<void> {
   const { rows } = await deps.pool.query<{ channel: string; ts: string; payload: unknown }>('SELECT channel, ts, payload FROM slack_messages WHERE id = $1', [
     slackMessageId,
   ]);
@@ -141,12 +166,12 @@ async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: 
     withTransaction(deps.pool, async (client) => {
       await markSent(client, row.id, `${original.channel}:${original.ts}`, deps.now());
       await client.query('UPDATE slack_messages SET rendered_version = $2 WHERE id = $1', [slackMessageId, view.version]);
-      await freeChannel(client, row, deps.now());
+      await deps.releaseChannel(client, deps.now());
     }),
   );
 }
 
-async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: SlackDeliveryDeps): Promise<void> {
+async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: RowDeps): Promise<void> {
   const posted = await deps.slack.postMessage({ channel: row.recipient, ...message });
   await recordDelivered(() =>
     withTransaction(deps.pool, (client) => recordPosted(client, { row, role: 'other', itemId: null, posted, threadTs: null, payload, renderedVersion: null }, deps)),
@@ -154,7 +179,8 @@ async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, m
 }
 
 /** Sends one claimed Slack row and settles it; never throws. */
-export async function deliverSlackRow(row: ClaimedRow, deps: SlackDeliveryDeps): Promise<void> {
+export async function deliverSlackRow(row: ClaimedRow, slackDeps: SlackDeliveryDeps): Promise<void> {
+  const deps = forRow(row, slackDeps);
   try {
     const parsed = parseStoredPayload(row.payload);
     if ('problem' in parsed) throw permanent(parsed.problem);
@@ -180,7 +206,7 @@ export async function deliverSlackRow(row: ClaimedRow, deps: SlackDeliveryDeps):
       deps.logger.error({ err: error, outboxId: row.id }, 'Slack took the message but the outbox could not record it; it is sent again when its lease runs out');
       return;
     }
-    await settleFailure(row, asDeliveryError(error), deps).catch((settleError: unknown) =>
+    await settleFailure(row, asDeliveryError(error), deps, deps.releaseChannel).catch((settleError: unknown) =>
       // The row stays `sending` until its lease runs out, then it is tried again.
       deps.logger.error({ err: settleError, outboxId: row.id }, 'could not record a failed Slack delivery'),
     );

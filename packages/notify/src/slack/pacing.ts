@@ -32,10 +32,22 @@ export function takeChannel(now: Date, leaseMs: number, policy: SlackPacingPolic
   return { nextPostAt: new Date(now.getTime() + policy.channelIntervalMs), busyUntil: new Date(now.getTime() + leaseMs) };
 }
 
-/** After the call: free the channel; a Retry-After answer pushes the next call of this channel (only) past it. */
-export function releaseChannel(pace: ChannelPace, now: Date, retryAfterMs?: number): ChannelPace {
-  const waitUntil = retryAfterMs === undefined ? 0 : now.getTime() + retryAfterMs;
-  return { nextPostAt: new Date(Math.max(pace.nextPostAt.getTime(), waitUntil)), busyUntil: null };
+/**
+ * After the call: free the channel. The next call waits one interval from
+ * when the last call went out (not only from the claim: a call that took a
+ * while to leave must not be followed by one straight after), and past a
+ * Retry-After when Slack asked for one (this channel only).
+ */
+export function releaseChannel(
+  pace: ChannelPace,
+  now: Date,
+  policy: SlackPacingPolicy,
+  outcome: { lastCallAt?: Date | null; retryAfterMs?: number } = {},
+): ChannelPace {
+  const earliest = [pace.nextPostAt.getTime()];
+  if (outcome.lastCallAt) earliest.push(outcome.lastCallAt.getTime() + policy.channelIntervalMs);
+  if (outcome.retryAfterMs !== undefined) earliest.push(now.getTime() + outcome.retryAfterMs);
+  return { nextPostAt: new Date(Math.max(...earliest)), busyUntil: null };
 }
 
 export interface BurstState {
