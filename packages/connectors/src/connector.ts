@@ -24,7 +24,7 @@ export interface ConnectorContext<S extends SourceConfig = SourceConfig> {
 export interface PollRequest {
   /** The cursor the previous accepted poll returned, or null on the first run (the connector backfills). */
   cursor: unknown;
-  /** Aborted when the service stops and cannot wait for the poll any longer. */
+  /** Aborted when the service stops while the poll still waits on the platform; the poll then fails and is asked again later. */
   signal?: AbortSignal;
 }
 

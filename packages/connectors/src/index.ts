@@ -11,5 +11,4 @@ export { createRssConnector, unwrapRedirect } from './rss/connector.js';
 export { createStackExchangeConnector } from './stackexchange/connector.js';
 export { createXConnector } from './x/connector.js';
 export { createYouTubeConnector } from './youtube/connector.js';
-export { everyMs, backfillMs } from './settings.js';
 export { msUntilMidnight } from './rate-limit.js';

@@ -45,6 +45,8 @@ export class SourceRunner {
   private owner: LockSession | null = null;
   private cursor: unknown = null;
   private failures: IBackoff<unknown> | null = null;
+  /** Aborts the platform requests of the poll in hand (not its publish or cursor update) when the runner stops. */
+  private fetching: AbortController | null = null;
 
   constructor(private readonly deps: RunnerDeps) {
     this.labels = { source: deps.connector.sourceId, platform: deps.connector.platform };
@@ -60,9 +62,14 @@ export class SourceRunner {
     this.loop ??= this.run();
   }
 
-  /** Stops scheduling, lets the poll in hand finish (publish and cursor), then releases the lock. */
+  /**
+   * Stops scheduling and lets the poll in hand finish: what it already
+   * fetched is published and its cursor saved; requests still waiting on the
+   * platform are abandoned (the next owner asks them again). Then releases the lock.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.fetching?.abort();
     this.wake?.();
     await this.loop;
     await this.release();
@@ -127,8 +134,11 @@ export class SourceRunner {
   private async pollOnce(session: LockSession): Promise<number> {
     const { connector, bus, logger, metrics } = this.deps;
     let result: PollResult;
+    const fetching = new AbortController();
     try {
-      result = await connector.poll({ cursor: this.cursor });
+      this.fetching = fetching;
+      result = await connector.poll({ cursor: this.cursor, signal: fetching.signal });
+      this.fetching = null;
       if (result.mentions.length > 0) {
         await bus.publish(
           'mentions.raw',
@@ -138,6 +148,11 @@ export class SourceRunner {
       // Only now, with the mentions accepted, may the cursor move.
       await saveCursor(session, this.labels.source, result.cursor, this.deps.now() + result.waitMs);
     } catch (error) {
+      this.fetching = null;
+      if (fetching.signal.aborted) {
+        logger.info('stopping: the poll in hand was still fetching and is left for the next owner');
+        return 0;
+      }
       return this.failed(session, error);
     }
     this.cursor = result.cursor;

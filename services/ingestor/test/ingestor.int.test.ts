@@ -198,6 +198,24 @@ describe('ingestor against PostgreSQL and the embedded bus', () => {
       await platform.close();
     });
 
+    it('stop does not wait for a platform that does not answer: that request is left for the next owner', async () => {
+      const platform = await FakeServer.start();
+      let asked = false;
+      platform.on(SEARCH, () => {
+        asked = true;
+        return new Promise(() => undefined);
+      });
+      const sourceId = 'hn-silent';
+      const { ingestor } = start(`  - { id: ${sourceId}, platform: hackernews, baseUrl: '${platform.url}', query: acme }\n`, `${sourceId}.`);
+      await waitFor(() => asked, { what: 'the request in flight' });
+      const began = Date.now();
+      await ingestor.stop();
+      // Far below the 5 s request timeout: the request was abandoned, not waited for.
+      expect(Date.now() - began).toBeLessThan(2_000);
+      expect(await cursorOf(db.pool, sourceId)).toBeNull();
+      await platform.close();
+    });
+
     it('two instances against one source: only one polls it; the other takes over when it stops', async () => {
       const sourceId = 'hn-pair';
       const prefix = `${sourceId}.`;
