@@ -27,7 +27,7 @@ export interface RunnerDeps {
 }
 
 /** Rate-limit waits get up to this share added at random (at most MAX_RATE_LIMIT_JITTER_MS). */
-const jitterShare = 0.1;
+const RATE_LIMIT_JITTER_SHARE = 0.1;
 const MAX_RATE_LIMIT_JITTER_MS = 30_000;
 
 /**
@@ -172,7 +172,7 @@ export class SourceRunner {
     if (error instanceof RateLimitedError) {
       const asked = error.retryAfterMs;
       // Many sources (and replicas) told to come back at the same second should not all come back at once.
-      delay = asked === undefined ? this.nextBackoff() : asked + Math.random() * Math.min(asked * jitterShare, MAX_RATE_LIMIT_JITTER_MS);
+      delay = asked === undefined ? this.nextBackoff() : asked + Math.random() * Math.min(asked * RATE_LIMIT_JITTER_SHARE, MAX_RATE_LIMIT_JITTER_MS);
       metrics.polls.inc({ ...this.labels, outcome: 'rate_limited' });
       metrics.rateLimitWaits.inc(this.labels);
       metrics.rateLimitWaitSeconds.inc(this.labels, delay / 1000);
