@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,14 +6,6 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { exitOf, runCli, spawnCli } from '../support/cli.js';
 import { fakeMention } from '../support/mentions.js';
 import { waitFor } from '../support/wait.js';
-
-/**
- * This needs the whole pipeline: the api publishes, the classifier stores,
- * the router opens the item. Until the classifier replaces its placeholder
- * there is nothing to test end to end (the api's own tests cover what it
- * publishes); drop this guard once it has.
- */
-const classifierBuilt = !readFileSync(new URL('../../services/classifier/src/service.ts', import.meta.url), 'utf8').includes('Placeholder until issue');
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -29,7 +21,8 @@ async function itemsOf(mentionId: string): Promise<number> {
 }
 
 describe('POST /v1/mentions through the whole daemon', () => {
-  it.runIf(classifierBuilt)('makes one item of a mention pushed twice, and does not send it again once stored', async () => {
+  // The whole pipeline: the api publishes, the classifier stores, the router opens the item.
+  it('makes one item of a mention pushed twice, and does not send it again once stored', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-api-'));
     const daemon = spawnCli(['start'], { env: { DATABASE_URL: db.url, EARSHOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' } });
     try {
