@@ -22,7 +22,8 @@ const viralComplaint = JSON.stringify({
   engagement: { reposts: 200, likes: 1_300 },
 });
 
-describe('earshot classify', () => {
+// Each case spawns the CLI (tsx compiles on start): seconds on a loaded machine.
+describe('earshot classify', { timeout: 60_000 }, () => {
   it('prints one JSON line per input line, plain text or mention JSON, in order', async () => {
     const input = ['@acme I want a refund, my order arrived smashed and nobody answers', '', 'Loving my new acme kettle, thank you 😍', viralComplaint].join('\n');
     const result = await runCli(['classify'], { input });

@@ -2,9 +2,11 @@ import type { Mention, Sentiment, Urgency } from '@earshot/domain';
 import { CUE_REASONS, type IntentCue } from './cues.js';
 
 /**
- * Points per signal. They add up to more than 100 on purpose: a post needs
- * several strong signals together (say negative, far-reaching and spreading
- * fast) to reach the P1 band, and the sum is capped at 100.
+ * Points per signal, capped at 100 in total. One unhappy customer writing to
+ * the brand tops out at 75 (negativity 35, intent 25, addressing 15): P2 by
+ * the default thresholds. P1 takes reach or fast spreading on top, as in a
+ * complaint by a 50k-follower account shared 200 times in its first hour;
+ * crises reach P1 through the routing rules on their category.
  */
 export const URGENCY_POINTS = {
   /** Times p(negative) for a post labelled negative. */
@@ -22,7 +24,7 @@ export const URGENCY_POINTS = {
   /** A question written to the brand's handle or in reply to it. */
   questionToBrand: 15,
   addressesBrand: 15,
-  intentMax: 35,
+  intentMax: 25,
 } as const;
 
 /** Points for each intent cue; summed over the cues present, capped at `URGENCY_POINTS.intentMax`. */
