@@ -1,2 +1,3 @@
-export { buildIngestor, ingestorService, type Ingestor, type IngestorDeps } from './service.js';
+export { ingestorService } from './service.js';
 export { IngestorEnvSchema, loadIngestorEnv, type IngestorEnv } from './env.js';
+export type { Ingestor, IngestorDeps } from './ingestor.js';

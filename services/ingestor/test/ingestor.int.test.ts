@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { testLogger } from '../../../test/support/logger.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { buildIngestor, loadIngestorEnv, type Ingestor } from '../src/index.js';
+import { buildIngestor, type Ingestor } from '../src/ingestor.js';
+import { loadIngestorEnv } from '../src/index.js';
 import { RawTopicReader, writeConfig } from './support.js';
 
 const SEARCH = 'GET /api/v1/search_by_date';
