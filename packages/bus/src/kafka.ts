@@ -119,6 +119,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
         // A rebalance must not wait for a long retry loop; the batch is redelivered instead.
         rebalanceTimeout: 60_000,
+        // A stopping consumer waits out its fetch in flight; services stop one after another
+        // within the shutdown budget, so keep the idle fetch short (kafkajs defaults to 5 s).
+        maxWaitTimeInMs: 1_000,
       });
       const stopper = new AbortController();
       const process = createBatchProcessor({ subscription: subscribe, logger, sendDeadLetters: (messages) => send(prefix + DEAD_LETTER_TOPIC, messages) });
