@@ -49,6 +49,14 @@ describe('Slack buttons', () => {
     expect(await api.alertUpdates(itemId)).toBe(2);
   });
 
+  it('accepts the form content type with a charset', async () => {
+    const itemId = await api.seedItem({ assignee: 'alice' });
+    const click = slackClick({ user: 'UALICE', actionId: SLACK_ACTION_IDS.acknowledge, itemId });
+    const response = await api.http.inject({ ...click, headers: { ...click.headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } });
+    expect(response.statusCode).toBe(200);
+    expect(await lastEvent(itemId)).toMatchObject({ type: 'acknowledged', via: 'slack' });
+  });
+
   it('snoozes for an hour', async () => {
     const itemId = await api.seedItem();
     const before = Date.now();
