@@ -13,6 +13,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Some unit tests run the CLI as a process; under a loaded CI machine tsx startup alone takes seconds.
+          testTimeout: 30_000,
           include: unitOrIntegrationRoots.map((root) => `${root}/**/*.test.ts`),
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
