@@ -127,7 +127,7 @@ export class BurstIndex {
       entry.lastSeenAt = Math.max(entry.lastSeenAt, now);
       if (!entry.authors.includes(author) && entry.authors.length < BURST_SETTINGS.authorsKept) entry.authors.push(author);
       // Re-inserting keeps the map in least-recently-used order for eviction.
-      this.entries.delete(key);
+      if (existing !== null) this.entries.delete(key);
       this.entries.set(key, entry);
       this.changed.add(key);
     }

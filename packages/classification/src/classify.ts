@@ -64,8 +64,8 @@ export function classify(mention: Mention, context: ClassifyContext): MentionVer
   const keys = burstKeys(mention, text);
   const match = context.bursts.match(id, keys, mention.author.handle, context.now);
   const sentimentText = mention.title === undefined ? mention.text : `${mention.title}\n${mention.text}`;
-  const sentiment = context.sentiment.score(sentimentText.slice(0, SENTIMENT_TEXT_CHARS));
-  const base = { sentiment, modelVersion: `${context.sentiment.version}+${RULES_VERSION}`, classifiedAt: new Date(context.now).toISOString() };
+  const sentiment = context.sentiment.score(sentimentText.length > SENTIMENT_TEXT_CHARS ? sentimentText.slice(0, SENTIMENT_TEXT_CHARS) : sentimentText);
+  const base = { sentiment, modelVersion: `${context.sentiment.version}+${RULES_VERSION}`, classifiedAt: isoTime(context.now) };
 
   const addressed = addressedHandle(mention, text.handles, context.rules.handlesByBrand);
   const spam = spamReasons(mention, text, context.rules.noise, addressed !== null);
@@ -84,6 +84,17 @@ export function classify(mention: Mention, context: ClassifyContext): MentionVer
     spam: false,
     burstOf: match.burstOf,
   };
+}
+
+/** A batch shares one `now`: its ISO spelling is computed once. */
+let lastTime = Number.NaN;
+let lastIso = '';
+function isoTime(epochMs: number): string {
+  if (epochMs !== lastTime) {
+    lastIso = new Date(epochMs).toISOString();
+    lastTime = epochMs;
+  }
+  return lastIso;
 }
 
 /** What the spike detector needs from a kept, negative mention; null for anything else. */
