@@ -130,7 +130,8 @@ export function handleApiError(error: FastifyError, request: FastifyRequest, rep
     request.log.error({ err: error, route: request.routeOptions.url }, 'unexpected error');
     known = new ApiError('internal', `internal error (request ${request.id}); it was logged`);
   }
-  if (known.retriable && known.code === 'unavailable') void reply.header('retry-after', '5');
+  // Rate-limit answers carry their own Retry-After; an outage gets a short one.
+  if (known.code === 'unavailable') void reply.header('retry-after', '5');
   return reply.code(known.statusCode).send({ error: { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}) } });
 }
 

@@ -55,6 +55,26 @@ describe('POST /v1/mentions', () => {
   });
 });
 
+describe('POST /v1/mentions while the bus is down', () => {
+  it('answers 503 with Retry-After and stores nothing', async () => {
+    const down = await startApiHarness();
+    try {
+      // As a Kafka producer does when no broker answers.
+      down.bus.publish = async () => {
+        throw new Error('KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+      };
+      const response = await down.request('admin', { method: 'POST', url: '/v1/mentions', payload: fakeMention(50) });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().error).toEqual({ code: 'unavailable', message: 'the message bus did not accept the mentions; nothing was queued, retry' });
+      const { rows } = await down.pool.query("SELECT count(*)::int AS n FROM bus_messages WHERE topic LIKE '%mentions.raw'");
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await down.close();
+    }
+  });
+});
+
 describe('GET /v1/stats', () => {
   it('reports volume, sentiment, response times and SLA attainment for a range and brand', async () => {
     const from = new Date(Date.now() - 3_600_000);
