@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import { bearerTokenHook } from './callers.js';
 import type { ApiEnv } from './env.js';
 import { ApiError, handleApiError, notFound } from './errors.js';
+import { alertNewAssignees } from './items/assignee-alert.js';
 import type { AlertUpdateRequester, ItemCommandDeps } from './items/commands.js';
 import { registerApiMetrics } from './metrics.js';
 import { itemRoutes } from './routes/items.js';
@@ -69,6 +70,7 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
   const commands: ItemCommandDeps = {
     pool,
     requestAlertUpdate: deps.requestAlertUpdate,
+    alertNewAssignee: alertNewAssignees(deps.config),
     onApplied: ({ command, via }) => metrics.countStateChange({ action: command, via }),
     ...(deps.now ? { now: deps.now } : {}),
   };

@@ -123,6 +123,9 @@ describe('snooze, reassign and notes', () => {
     expect(toBob.statusCode).toBe(200);
     // Still acknowledged (alice met the acknowledge deadline); bob takes the acknowledgement over.
     expect(toBob.json()).toMatchObject({ teamId: 'support', assigneeId: 'bob', state: 'acknowledged', acknowledgedBy: 'alice' });
+    // bob may not watch the channel: he is told directly, once for this reassignment.
+    const { rows: direct } = await api.pool.query("SELECT channel, recipient, payload FROM notification_outbox WHERE item_id = $1 AND kind = 'alert'", [itemId]);
+    expect(direct).toEqual([{ channel: 'slack-dm', recipient: 'UBOB', payload: { type: 'item-alert', itemId } }]);
     const bobAcks = await api.request('bob', { method: 'POST', url: `/v1/items/${itemId}/ack` });
     expect(bobAcks.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'bob' });
 

@@ -4,6 +4,7 @@ import { cancelPendingEscalations } from '@earshot/routing';
 import { actorKey, actorOf, canActOn, reassignRefusal, type Caller } from '../access.js';
 import { ApiError } from '../errors.js';
 import type { ItemDetail, ItemView } from '../schemas.js';
+import type { AssigneeAlerter } from './assignee-alert.js';
 import { findItem, TIMELINE_COLUMNS, toItemView, toSnapshot, toTimelineEntry, writeSnapshot, type ItemRow } from './repository.js';
 import { decide, type ItemCommand, type ItemRequest } from './transitions.js';
 
@@ -17,6 +18,7 @@ export type AlertUpdateRequester = (client: PoolClient, itemId: string) => Promi
 export interface ItemCommandDeps {
   pool: Pool;
   requestAlertUpdate: AlertUpdateRequester;
+  alertNewAssignee: AssigneeAlerter;
   /** Called after commit for each applied change, e.g. to count it. */
   onApplied?(change: { command: ItemCommand['kind']; via: Caller['via'] }): void;
   now?(): Date;
@@ -100,9 +102,12 @@ export async function runItemCommand(deps: ItemCommandDeps, caller: Caller, item
     }
     if (decision.outcome === 'unchanged') return { changed: false, item: toItemView(row) };
     const updated = await writeSnapshot(client, itemId, decision.next, now);
-    await insertEvent(client, itemId, actorOf(caller), decision.event, now);
+    const event = await insertEvent(client, itemId, actorOf(caller), decision.event, now);
     if (decision.escalation !== 'keep') await cancelPendingEscalations(client, itemId, decision.escalation);
     await deps.requestAlertUpdate(client, itemId);
+    if (command.kind === 'reassign' && command.responderId !== null && command.responderId !== caller.responderId) {
+      await deps.alertNewAssignee(client, { itemId, teamId: command.teamId, assigneeId: command.responderId, eventId: event.id });
+    }
     return { changed: true, item: toItemView(updated) };
   });
   if (outcome.changed) deps.onApplied?.({ command: request.kind, via: caller.via });
