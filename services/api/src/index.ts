@@ -1,5 +1,3 @@
 export { apiService } from './service.js';
 export { registerApi, type ApiDeps, type RegisteredApi } from './app.js';
 export { ApiEnvSchema, loadApiEnv, type ApiEnv } from './env.js';
-export { ERROR_CATALOG, type ErrorCode } from './errors.js';
-export { slackSignature, verifySlackSignature } from './slack/signature.js';
