@@ -120,7 +120,7 @@ const CUE_ALTERNATIVES: ReadonlyArray<readonly [IntentCue, string]> = [
     'viral',
     [
       '(?:going|gone|go|went) viral',
-      '(?:retweet|rt) (?:this|if|so|to)',
+      '(?:retweet|rt) (?:this|if|so)',
       'everyone (?:needs to|should|must) (?:see|know|hear)',
       'spread the word|share this|tell everyone',
       'boycott\\w*',

@@ -11,9 +11,13 @@ import { CUE_REASONS, type IntentCue } from './cues.js';
 export const URGENCY_POINTS = {
   /** Times p(negative) for a post labelled negative. */
   negativity: 35,
-  /** Reach: 10 per tenfold of followers above 100 (1k → 10, 10k → 20, 50k → 27), up to `reachMax`. */
-  reachPerDecade: 10,
-  reachFloorFollowers: 100,
+  /**
+   * Reach: 15 per tenfold of followers above 1,000 (10k → 15, 50k → 25,
+   * 100k → 30), up to `reachMax`. Below 1,000 an account is an everyday
+   * customer's and adds nothing.
+   */
+  reachPerDecade: 15,
+  reachFloorFollowers: 1_000,
   verified: 5,
   reachMax: 35,
   /** Engagement velocity: 12 × log10(1 + 10 × shares per minute) (0.1/min → 4, 1/min → 12.5, 4/min → 19.5). */
