@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureEmbeddedPostgres } from '@earshot/db';
 import { createLogger } from '@earshot/logging';
+import { runApiBenchmark } from '@earshot/api/bench';
+import { runClassifierBenchmark } from '@earshot/classification/bench';
 import { runMatcherBenchmark } from '@earshot/matcher/bench';
+import { runRouterBenchmark } from '@earshot/router/bench';
 import { runBusBenchmark } from './bus.js';
 
 interface Row {
@@ -33,6 +36,27 @@ try {
   if (wanted('matcher')) {
     const result = runMatcherBenchmark({ ...(values.data ? { data: values.data } : {}), queries: 1000 });
     rows.push({ figure: 'matcher: posts/s per core, 1,000 brand queries', value: number(result.postsPerSecond), note: `${number(result.posts)} posts, ${number(result.matches)} matches` });
+  }
+  if (wanted('classifier')) {
+    const result = runClassifierBenchmark(values.data ? { data: values.data } : {});
+    rows.push({ figure: 'classifier: mentions/s per core', value: number(result.mentionsPerSecond), note: `sentiment model alone ${number(result.sentimentPerSecond)}/s; ${number(result.mentions)} mentions` });
+  }
+  if (wanted('router')) {
+    for (const busBrokers of [[], brokers]) {
+      if (busBrokers === brokers && brokers.length === 0) continue;
+      const result = await runRouterBenchmark({ databaseUrl, brokers: busBrokers, messages: 3000, rate: 200 });
+      rows.push({
+        figure: `router (${result.bus}): classified → alert enqueued, p50 / p99 ms`,
+        value: `${number(result.p50Ms)} / ${number(result.p99Ms)}`,
+        note: `${number(result.messages)} mentions offered at ${result.rate}/s`,
+      });
+    }
+  }
+  if (wanted('api')) {
+    const result = await runApiBenchmark({ databaseUrl, items: 2000, seconds: 10, connections: 10 });
+    for (const [name, figures] of [['list open items', result.listOpenItems], ['mark handled', result.markHandled]] as const) {
+      rows.push({ figure: `api: ${name}, req/s (p99 ms)`, value: `${number(figures.requestsPerSecond)} (${number(figures.p99Ms)})`, note: `${result.connections} connections, ${number(result.items)} items` });
+    }
   }
   if (wanted('bus')) {
     for (const kind of ['embedded', 'kafka'] as const) {
