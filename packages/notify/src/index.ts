@@ -43,7 +43,6 @@ export {
   type SlackPacingPolicy,
 } from './slack/pacing.js';
 export {
-  alertActionsBlockId,
   renderBurstSummary,
   renderDigestMessage,
   renderItemMessage,

@@ -1,4 +1,4 @@
-import { SLACK_ACTION_IDS, type SpikeAlert } from '@earshot/domain';
+import { SLACK_ACTION_IDS, slackItemBlockId, type SpikeAlert } from '@earshot/domain';
 import {
   authorLabel,
   describeHeadline,
@@ -44,11 +44,6 @@ export interface RenderContext {
   /** Base URL of Earshot's web/API, for "Open in Earshot" links. */
   publicUrl?: string;
   brandName(brandId: string): string;
-}
-
-/** `block_id` of an alert's buttons; each button's `value` is the item id as well. */
-export function alertActionsBlockId(itemId: string): string {
-  return `earshot.item:${itemId}`;
 }
 
 const SECTION_TEXT_MAX = 3_000;
@@ -141,7 +136,7 @@ export function renderItemMessage(view: ItemView, kind: ItemMessageKind, context
     buttons.push(button(SLACK_ACTION_IDS.handled, 'Handled'));
     if (view.state !== 'snoozed') buttons.push(button(SLACK_ACTION_IDS.snooze, 'Snooze 1h'));
     buttons.push(button(SLACK_ACTION_IDS.reassign, 'Reassign'));
-    blocks.push({ type: 'actions', block_id: alertActionsBlockId(view.id), elements: buttons });
+    blocks.push({ type: 'actions', block_id: slackItemBlockId(view.id), elements: buttons });
   }
 
   const excerpt = truncate(view.mention.text.replace(/\s+/g, ' ').trim(), 140);
