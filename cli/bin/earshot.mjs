@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// The container runs the bundle built by `pnpm build`; a checkout runs the
-// TypeScript sources directly through tsx, so no build step is needed.
+// A checkout runs the TypeScript sources through tsx, so no build step is
+// needed and a stale bundle is never picked up; an image ships only the
+// bundle built by `pnpm build` (no src/ beside it) and runs that.
 import { existsSync } from 'node:fs';
 
-const bundle = new URL('../dist/earshot.mjs', import.meta.url);
-if (existsSync(bundle)) {
-  await import(bundle.href);
-} else {
+const sources = new URL('../src/main.ts', import.meta.url);
+if (existsSync(sources)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/main.ts', import.meta.url).href);
+  await import(sources.href);
+} else {
+  await import(new URL('../dist/earshot.mjs', import.meta.url).href);
 }
