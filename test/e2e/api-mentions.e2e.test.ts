@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { exitOf, runCli, spawnCli } from '../support/cli.js';
+import { daemonUrl, exitOf, runCli, spawnCli } from '../support/cli.js';
 import { fakeMention } from '../support/mentions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -26,7 +26,7 @@ describe('POST /v1/mentions through the whole daemon', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-api-'));
     const daemon = spawnCli(['start'], { env: { DATABASE_URL: db.url, EARSHOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' } });
     try {
-      const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(daemon.output())?.[1], { what: 'the daemon to listen', timeoutMs: 90_000 });
+      const url = await daemonUrl(daemon);
       const created = await runCli(['token', 'create', '--role', 'admin'], { env: { DATABASE_URL: db.url, EARSHOT_DATA_DIR: dataDir } });
       expect(created.code, created.stderr).toBe(0);
       const push = (body: unknown) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { exitOf, runCli, spawnCli } from '../support/cli.js';
+import { daemonUrl, exitOf, runCli, spawnCli } from '../support/cli.js';
 import { fakeMention } from '../support/mentions.js';
 import { startSlackStub, type SlackStub } from '../support/slack-stub.js';
 import { waitFor } from '../support/wait.js';
@@ -53,7 +53,7 @@ describe('a negative high-reach complaint, from the wire to Slack and back', () 
       env: { ...env, PORT: '0', LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: slack.url, ROUTER_TICK_MS: '100' },
     });
     try {
-      const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(daemon.output())?.[1], { what: 'the daemon to listen', timeoutMs: 90_000 });
+      const url = await daemonUrl(daemon);
       const token = await runCli(['token', 'create', '--responder', 'alice'], { env });
       expect(token.code, token.stderr).toBe(0);
       const api = (path: string, body?: unknown) =>

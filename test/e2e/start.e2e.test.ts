@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { exitOf, runCli, spawnCli } from '../support/cli.js';
+import { daemonUrl, exitOf, runCli, spawnCli } from '../support/cli.js';
 import { kafkaBrokersForTests, uniqueName } from '../support/kafka.js';
 import { waitFor } from '../support/wait.js';
-
-/** The daemon logs its URL once it listens; PORT=0 lets the OS pick a free port. */
-async function daemonUrl(daemon: ReturnType<typeof spawnCli>): Promise<string> {
-  return waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(daemon.output())?.[1], { what: 'the daemon to listen', timeoutMs: 90_000 });
-}
 
 /** The /readyz body once it answers 200. */
 async function ready(url: string): Promise<Record<string, unknown>> {

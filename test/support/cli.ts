@@ -43,3 +43,16 @@ export function exitOf(child: ChildProcess): Promise<{ code: number | null; sign
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
+
+/** The URL a daemon started with PORT=0 logs once it listens; on timeout the error carries its output. */
+export async function daemonUrl(daemon: ReturnType<typeof spawnCli>, timeoutMs = 90_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const url = /"url":"(http:\/\/[^"]+)"/.exec(daemon.output())?.[1];
+    if (url) return url;
+    if (Date.now() > deadline || daemon.exitCode !== null) {
+      throw new Error(`the daemon did not start listening (exit code ${daemon.exitCode}); its output:\n${daemon.output().slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
