@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createBus, type Bus } from '@earshot/bus';
-import { mentionId, MentionSchema, summarizeZodError, type Mention } from '@earshot/domain';
+import { mentionId, parseMentionLine, type Mention } from '@earshot/domain';
 import type { Logger } from '@earshot/logging';
 import type { CommonEnv } from '@earshot/runtime';
 import { withDatabase } from '../database.js';
@@ -48,7 +48,7 @@ async function publishFile(file: string, bus: Bus): Promise<number> {
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;
-    const problem = parseLine(line);
+    const problem = parseMentionLine(line);
     if (typeof problem === 'string') {
       rejected += 1;
       process.stderr.write(`${file}:${lineNumber}: ${problem}\n`);
@@ -60,15 +60,4 @@ async function publishFile(file: string, bus: Bus): Promise<number> {
   await flush();
   process.stdout.write(`published ${published} mention${published === 1 ? '' : 's'} to mentions.raw${rejected ? `; skipped ${rejected} invalid line${rejected === 1 ? '' : 's'}` : ''}\n`);
   return rejected > 0 ? 1 : 0;
-}
-
-function parseLine(line: string): Mention | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    return 'not valid JSON';
-  }
-  const parsed = MentionSchema.safeParse(json);
-  return parsed.success ? parsed.data : summarizeZodError(parsed.error);
 }

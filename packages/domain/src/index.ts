@@ -5,6 +5,7 @@ export {
   PlatformSchema,
   PostRefSchema,
   mentionId,
+  parseMentionLine,
   type Author,
   type Engagement,
   type Mention,

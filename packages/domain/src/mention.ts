@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { summarizeZodError } from './validation.js';
 
 /** Lower-case slug: known platforms (x, reddit, hackernews, …) and any other system pushing mentions in. */
 export const PlatformSchema = z
@@ -61,4 +62,16 @@ export type MentionInput = z.input<typeof MentionSchema>;
 /** The one spelling of a mention's id, used as the Kafka key and the database key. */
 export function mentionId(mention: Pick<Mention, 'platform' | 'externalId'>): string {
   return `${mention.platform}:${mention.externalId}`;
+}
+
+/** One NDJSON line as a mention, or the reason it is not one (for messages naming the line). */
+export function parseMentionLine(line: string): Mention | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  const parsed = MentionSchema.safeParse(json);
+  return parsed.success ? parsed.data : summarizeZodError(parsed.error);
 }

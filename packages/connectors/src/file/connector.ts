@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import type { SourceConfig } from '@earshot/config';
-import { MentionSchema, summarizeZodError } from '@earshot/domain';
+import { parseMentionLine } from '@earshot/domain';
 import { z } from 'zod';
 import type { Connector, ConnectorContext, PollResult } from '../connector.js';
 import { ConnectorError } from '../errors.js';
@@ -95,15 +95,9 @@ export function createFileConnector(context: ConnectorContext<FileSource>): Conn
 }
 
 function parseLine(line: string): Candidate | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    return 'not valid JSON';
-  }
-  const parsed = MentionSchema.safeParse(json);
-  if (!parsed.success) return summarizeZodError(parsed.error);
+  const parsed = parseMentionLine(line);
+  if (typeof parsed === 'string') return parsed;
   // Brands are matched again with this config's queries; the source is this one.
-  const { matchedBrands: _brands, sourceId: _source, ...candidate } = parsed.data;
+  const { matchedBrands: _brands, sourceId: _source, ...candidate } = parsed;
   return candidate;
 }
