@@ -48,7 +48,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
+    logCreator: kafkaLogCreator(logger.child({ library: 'kafkajs' })),
     retry: { initialRetryTime: 300, retries: 8 },
   });
   const producer: Producer = kafka.producer({

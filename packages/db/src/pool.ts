@@ -20,7 +20,8 @@ export function createPool(connectionString: string, logger: Logger, options: Po
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  // The error carries the whole client; its code and message say all that matters.
+  pool.on('error', (error: Error & { code?: string }) => logger.warn({ code: error.code, reason: error.message }, 'idle database connection lost'));
   return pool;
 }
 
