@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// A checkout runs the TypeScript sources through tsx, so no build step is
-// needed and a stale bundle is never picked up; an image ships only the
-// bundle built by `pnpm build` (no src/ beside it) and runs that.
+// A checkout runs the TypeScript sources directly through tsx, so no build
+// step is needed and a bundle left by an older `pnpm build` is never run by
+// mistake. The container image ships only the bundle (cli/dist/earshot.mjs,
+// built by `pnpm build`), without the sources.
 import { existsSync } from 'node:fs';
 
 const sources = new URL('../src/main.ts', import.meta.url);
