@@ -18,8 +18,7 @@ RUN pnpm build
 RUN pnpm --config.inject-workspace-packages=true --filter @earshot/db deploy --prod --offline /deploy/db
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production \
-    EARSHOT_MIGRATIONS_DIR=/app/migrations \
+ENV EARSHOT_MIGRATIONS_DIR=/app/migrations \
     EARSHOT_DATA_DIR=/var/lib/earshot \
     PORT=8080
 WORKDIR /app

@@ -15,7 +15,7 @@ export default defineConfig({
           name: 'unit',
           // Some unit tests run the CLI as a process; under a loaded CI machine tsx startup alone takes seconds.
           testTimeout: 30_000,
-          include: unitOrIntegrationRoots.map((root) => `${root}/**/*.test.ts`),
+          include: [...unitOrIntegrationRoots.map((root) => `${root}/**/*.test.ts`), 'test/infra/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },

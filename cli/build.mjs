@@ -3,12 +3,13 @@
 // the TypeScript sources; nothing depends on this bundle existing.
 import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = `${root}cli/dist`;
+// `node cli/build.mjs [OUT_DIR]`: the test suite builds into a temporary folder.
+const outDir = process.argv[2] ? resolve(process.argv[2]) : `${root}cli/dist`;
 
 /**
  * Source lines that find files relative to their own module at run time, and
