@@ -131,6 +131,7 @@ export class BurstIndex {
       this.entries.set(key, entry);
       this.changed.add(key);
     }
+    if (this.entries.size <= BURST_SETTINGS.maxEntries) return;
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= BURST_SETTINGS.maxEntries) break;
       this.entries.delete(oldest);

@@ -65,7 +65,7 @@ export function classify(mention: Mention, context: ClassifyContext): MentionVer
   const match = context.bursts.match(id, keys, mention.author.handle, context.now);
   const sentimentText = mention.title === undefined ? mention.text : `${mention.title}\n${mention.text}`;
   const sentiment = context.sentiment.score(sentimentText.length > SENTIMENT_TEXT_CHARS ? sentimentText.slice(0, SENTIMENT_TEXT_CHARS) : sentimentText);
-  const base = { sentiment, modelVersion: `${context.sentiment.version}+${RULES_VERSION}`, classifiedAt: isoTime(context.now) };
+  const base = { sentiment, modelVersion: modelVersion(context.sentiment.version), classifiedAt: isoTime(context.now) };
 
   const addressed = addressedHandle(mention, text.handles, context.rules.handlesByBrand);
   const spam = spamReasons(mention, text, context.rules.noise, addressed !== null);
@@ -84,6 +84,17 @@ export function classify(mention: Mention, context: ClassifyContext): MentionVer
     spam: false,
     burstOf: match.burstOf,
   };
+}
+
+/** One sentiment model per process: the combined version string is built once, not per mention. */
+let lastSentimentVersion: string | null = null;
+let lastModelVersion = '';
+function modelVersion(sentimentVersion: string): string {
+  if (sentimentVersion !== lastSentimentVersion) {
+    lastModelVersion = `${sentimentVersion}+${RULES_VERSION}`;
+    lastSentimentVersion = sentimentVersion;
+  }
+  return lastModelVersion;
 }
 
 /** A batch shares one `now`: its ISO spelling is computed once. */

@@ -221,9 +221,11 @@ const CUE_AT = CUE_ALTERNATIVES.map(([cue, alternatives]) => [cue, wholeWords(al
 
 /** The cues present in `text` (lower-case), in `INTENT_CUES` order. */
 export function detectCues(text: string): IntentCue[] {
-  const found = new Set<IntentCue>();
   ANY_CUE.lastIndex = 0;
-  for (let match = ANY_CUE.exec(text); match !== null; match = ANY_CUE.exec(text)) {
+  let match = ANY_CUE.exec(text);
+  if (match === null) return [];
+  const found = new Set<IntentCue>();
+  for (; match !== null; match = ANY_CUE.exec(text)) {
     for (const [cue, pattern] of CUE_AT) {
       if (found.has(cue)) continue;
       pattern.lastIndex = match.index;
@@ -250,10 +252,14 @@ const QUESTION_OPENER = wholeWords(
   ].join('|'),
 );
 
+const LEADING_TAGS = /^(?:\s*[@#][\p{L}\p{N}_]+)+/u;
+/** Most posts start with a word: then there is no tag or space to strip and no copy to make. */
+const LEADING_TAGS_MAY_START = /^[\s@#]/;
+
 /** A question mark, or a post opening with a question ("why is my order late"). */
 export function isQuestion(text: string): boolean {
   if (text.includes('?')) return true;
-  const opening = text.replace(/^(?:\s*[@#][\p{L}\p{N}_]+)+/u, '').trimStart();
+  const opening = LEADING_TAGS_MAY_START.test(text) ? text.replace(LEADING_TAGS, '').trimStart() : text;
   const match = QUESTION_OPENER.exec(opening.slice(0, 24));
   return match !== null && match.index === 0;
 }

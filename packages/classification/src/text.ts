@@ -87,28 +87,37 @@ export function readText(mention: Pick<Mention, 'text' | 'title' | 'url'>): Text
  * The first `limit` characters of `text` (lower-case) kept as letters and
  * digits, handles dropped, other runs folded to one space, no space at
  * either end. A hand-written scan: a regex replace over the whole post costs
- * several times more, and only the start is needed.
+ * several times more, and only the start is needed. Runs of letters and
+ * digits are copied as one slice rather than character by character.
  */
 function normalisedStart(text: string, limit: number): string {
   let out = '';
   let pendingSpace = false;
-  for (let index = 0; index < text.length && out.length < limit; index += 1) {
+  let index = 0;
+  while (index < text.length && out.length < limit) {
     const code = text.charCodeAt(index);
-    const isWordChar =
-      (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code > 127 && LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(index)!)));
     if (code === 64 /* @ */ && (index === 0 || !isWordCode(text.charCodeAt(index - 1)))) {
       // A handle: skip it and what follows up to the next separator.
-      while (index + 1 < text.length && isWordCode(text.charCodeAt(index + 1))) index += 1;
+      index += 1;
+      while (index < text.length && isWordCode(text.charCodeAt(index))) index += 1;
       pendingSpace = out !== '';
-    } else if (isWordChar) {
-      if (pendingSpace) out += ' ';
+    } else if (isLetterOrDigitAt(text, index, code)) {
+      const runStart = index;
+      do index += 1;
+      while (index < text.length && isLetterOrDigitAt(text, index, text.charCodeAt(index)));
+      out += pendingSpace ? ` ${text.slice(runStart, index)}` : text.slice(runStart, index);
       pendingSpace = false;
-      out += text[index];
     } else {
       pendingSpace = out !== '';
+      index += 1;
     }
   }
   return out.length > limit ? out.slice(0, limit) : out;
+}
+
+/** Whether the code unit at `index` (`code`) counts as a letter or digit of the body: ASCII lower-case, digits, or a non-ASCII letter or digit. */
+function isLetterOrDigitAt(text: string, index: number, code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code > 127 && LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(index)!)));
 }
 
 /** ASCII letters (lower-case text), digits and `_`: the characters of a handle. */

@@ -119,6 +119,8 @@ function reach(author: Mention['author']): [number, string] {
       ? URGENCY_POINTS.reachPerDecade * Math.log10(followers / URGENCY_POINTS.reachFloorFollowers)
       : 0;
   const points = Math.min(URGENCY_POINTS.reachMax, fromFollowers + (author.verified === true ? URGENCY_POINTS.verified : 0));
+  // Most authors are below the reason threshold: their reason would be dropped, so it is not spelled out.
+  if (points < MIN_REASON_POINTS) return [points, ''];
   const parts = [];
   if (followers > 0) parts.push(`${compactCount(followers)} followers`);
   if (author.verified === true) parts.push('verified');
@@ -133,11 +135,13 @@ function engagement(mention: Pick<Mention, 'engagement' | 'createdAt'>, now: num
   const minutes = Math.max(1, (now - Date.parse(mention.createdAt)) / 60_000);
   const velocity = URGENCY_POINTS.velocity * Math.log10(1 + (10 * shares) / minutes);
   const volume = URGENCY_POINTS.volume * Math.log10(1 + shares);
+  const points = Math.min(URGENCY_POINTS.engagementMax, Math.max(velocity, volume));
+  if (points < MIN_REASON_POINTS) return [points, ''];
   const counts = [
     reposts + quotes > 0 ? `${compactCount(reposts + quotes)} repost${reposts + quotes === 1 ? '' : 's'}` : '',
     replies > 0 ? `${compactCount(replies)} repl${replies === 1 ? 'y' : 'ies'}` : '',
   ].filter(Boolean);
-  return [Math.min(URGENCY_POINTS.engagementMax, Math.max(velocity, volume)), `${counts.join(', ')} in ${compactDuration(minutes)}`];
+  return [points, `${counts.join(', ')} in ${compactDuration(minutes)}`];
 }
 
 /** 950 → "950", 50_000 → "50k", 1_250_000 → "1.3M". */

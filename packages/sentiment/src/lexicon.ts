@@ -113,8 +113,38 @@ const PHRASE_SCORES = new Map<string, number>();
 for (const [phrase, score] of Object.entries(AFINN)) if (phrase.includes(' ')) PHRASE_SCORES.set(phrase, score);
 for (const [phrase, score] of Object.entries(CARE_PHRASES)) PHRASE_SCORES.set(phrase, score);
 const CARE_PHRASE_SET: ReadonlySet<string> = new Set(Object.keys(CARE_PHRASES));
-const PHRASE_FIRST_WORDS: ReadonlySet<string> = new Set([...PHRASE_SCORES.keys()].map((p) => p.split(' ')[0]!));
 const MAX_PHRASE_WORDS = 4;
+
+/** A phrase's words so far; `score` is set where a whole phrase ends. */
+interface PhraseNode {
+  readonly length: number;
+  readonly text: string;
+  score: number | undefined;
+  readonly next: Map<string, PhraseNode>;
+}
+type PhraseMatch = PhraseNode & { score: number };
+
+/**
+ * The phrases as a trie keyed by token text, so matching at a token walks
+ * the following tokens without building candidate strings (most tokens start
+ * no phrase, and those that do rarely complete one).
+ */
+const PHRASES_BY_FIRST_WORD = new Map<string, PhraseNode>();
+for (const [phrase, score] of PHRASE_SCORES) {
+  const words = phrase.split(' ');
+  if (words.length > MAX_PHRASE_WORDS) continue;
+  let level = PHRASES_BY_FIRST_WORD;
+  let node: PhraseNode | undefined;
+  for (let n = 0; n < words.length; n++) {
+    node = level.get(words[n]!);
+    if (node === undefined) {
+      node = { length: n + 1, text: words.slice(0, n + 1).join(' '), score: undefined, next: new Map() };
+      level.set(words[n]!, node);
+    }
+    level = node.next;
+  }
+  node!.score = score;
+}
 
 /** Elongated words were cut to two repeats ("haappy"); try dropping one repeat at a time. */
 function elongatedScore(text: string): number | undefined {
@@ -192,15 +222,12 @@ function addContribution(a: LexiconAnalysis, value: number): void {
 }
 
 /** Matches the longest phrase starting at `start`; returns its word count and score. */
-function matchPhrase(tokens: readonly Token[], start: number): { length: number; score: number; text: string } | undefined {
-  const first = tokens[start]!.text;
-  if (!PHRASE_FIRST_WORDS.has(first)) return undefined;
-  let found: { length: number; score: number; text: string } | undefined;
-  let text = first;
-  for (let n = 2; n <= MAX_PHRASE_WORDS && start + n - 1 < tokens.length; n++) {
-    text += ' ' + tokens[start + n - 1]!.text;
-    const score = PHRASE_SCORES.get(text);
-    if (score !== undefined) found = { length: n, score, text };
+function matchPhrase(tokens: readonly Token[], start: number): PhraseMatch | undefined {
+  let node = PHRASES_BY_FIRST_WORD.get(tokens[start]!.text);
+  let found: PhraseMatch | undefined;
+  for (let n = 2; node !== undefined && n <= MAX_PHRASE_WORDS && start + n - 1 < tokens.length; n++) {
+    node = node.next.get(tokens[start + n - 1]!.text);
+    if (node?.score !== undefined) found = node as PhraseMatch;
   }
   return found;
 }

@@ -128,7 +128,14 @@ function classifyEmoticon(raw: string): string {
 
 /** Letters all upper case (2+ of them), given the lower-cased form; most words fail the first test. */
 function isAllCaps(raw: string, lower: string): boolean {
-  return raw.length >= 2 && raw !== lower && raw === raw.toUpperCase();
+  if (raw.length < 2 || raw === lower) return false;
+  // ASCII words (nearly all) are decided by looking for a lower-case letter, without an upper-cased copy.
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return false;
+    if (c > 0x7f) return raw === raw.toUpperCase();
+  }
+  return true;
 }
 
 /** True when some character repeats 3+ times in a row ("soooo", "!!!"). */
