@@ -123,12 +123,16 @@ export class BurstIndex {
     const author = foldHandle(authorHandle);
     for (const key of mentionKeys.keys) {
       const existing = this.live(key, now);
-      const entry: BurstEntry = existing ?? { rootId: burstOf ?? mentionId, firstSeenAt: now, lastSeenAt: now, authors: [] };
-      entry.lastSeenAt = Math.max(entry.lastSeenAt, now);
-      if (!entry.authors.includes(author) && entry.authors.length < BURST_SETTINGS.authorsKept) entry.authors.push(author);
-      // Re-inserting keeps the map in least-recently-used order for eviction.
-      if (existing !== null) this.entries.delete(key);
-      this.entries.set(key, entry);
+      if (existing === null) {
+        // A one-element literal: an empty array grown by `push` reserves room for 17, and most keys never see a second author.
+        this.entries.set(key, { rootId: burstOf ?? mentionId, firstSeenAt: now, lastSeenAt: now, authors: [author] });
+      } else {
+        existing.lastSeenAt = Math.max(existing.lastSeenAt, now);
+        if (!existing.authors.includes(author) && existing.authors.length < BURST_SETTINGS.authorsKept) existing.authors.push(author);
+        // Re-inserting keeps the map in least-recently-used order for eviction.
+        this.entries.delete(key);
+        this.entries.set(key, existing);
+      }
       this.changed.add(key);
     }
     if (this.entries.size <= BURST_SETTINGS.maxEntries) return;

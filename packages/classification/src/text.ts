@@ -52,8 +52,8 @@ export function readText(mention: Pick<Mention, 'text' | 'title' | 'url'>): Text
   const mayHaveLinks = raw.includes('://') || raw.includes('www.');
   const links = mayHaveLinks ? (raw.match(LINK) ?? []) : [];
   const withoutLinks = links.length > 0 ? raw.replace(LINK, ' ') : raw;
-  const hashtags = withoutLinks.includes('#') ? [...withoutLinks.matchAll(HASHTAG)].map((match) => match[1]!.toLowerCase()) : [];
-  const handles = withoutLinks.includes('@') ? [...withoutLinks.matchAll(HANDLE)].map((match) => match[1]!.toLowerCase()) : [];
+  const hashtags = withoutLinks.includes('#') ? lowerCaseCaptures(HASHTAG, withoutLinks) : [];
+  const handles = withoutLinks.includes('@') ? lowerCaseCaptures(HANDLE, withoutLinks) : [];
   const prose = straighten(withoutLinks.toLowerCase());
 
   const domains: string[] = [];
@@ -81,6 +81,14 @@ export function readText(mention: Pick<Mention, 'text' | 'title' | 'url'>): Text
     body,
     longForm,
   };
+}
+
+/** The first capture group of every match of `pattern` (global, never empty) in `text`, lower-case; an `exec` loop copies less than `matchAll`. */
+function lowerCaseCaptures(pattern: RegExp, text: string): string[] {
+  const captures: string[] = [];
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) captures.push(match[1]!.toLowerCase());
+  return captures;
 }
 
 /**
@@ -160,12 +168,22 @@ export function fingerprint(normalisedText: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  // Sixteen zero-padded lower-case hex digits, h2's then h1's; one string built at once (`toString(16)` and `padStart` cost more than the hash).
+  return String.fromCharCode(
+    hexDigit(h2, 28), hexDigit(h2, 24), hexDigit(h2, 20), hexDigit(h2, 16), hexDigit(h2, 12), hexDigit(h2, 8), hexDigit(h2, 4), hexDigit(h2, 0),
+    hexDigit(h1, 28), hexDigit(h1, 24), hexDigit(h1, 20), hexDigit(h1, 16), hexDigit(h1, 12), hexDigit(h1, 8), hexDigit(h1, 4), hexDigit(h1, 0),
+  );
+}
+
+/** Char code of the hex digit of `value`'s four bits at `shift`. */
+function hexDigit(value: number, shift: number): number {
+  const nibble = (value >>> shift) & 15;
+  return nibble < 10 ? 48 + nibble : 87 + nibble;
 }
 
 /** `@Acme` → `acme`: handles compare case-insensitively and without the `@`. */
 export function foldHandle(handle: string): string {
-  return handle.replace(/^@/, '').toLowerCase();
+  return (handle.charCodeAt(0) === 64 /* @ */ ? handle.slice(1) : handle).toLowerCase();
 }
 
 /** Whether `host` is `domain` or one of its subdomains. */

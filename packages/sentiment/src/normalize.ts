@@ -84,6 +84,12 @@ export function isNegator(word: string): boolean {
   return NEGATORS.has(word) || word.endsWith("n't");
 }
 
+/** Both word lists in one table, so `markNegation` looks each word up once (the lists are disjoint). */
+const SCOPE_ROLES: ReadonlyMap<string, 'opens' | 'ends'> = new Map([
+  ...[...NEGATORS].map((word) => [word, 'opens'] as const),
+  ...[...SCOPE_ENDERS].map((word) => [word, 'ends'] as const),
+]);
+
 function classifyEmoticon(raw: string): string {
   if (raw.startsWith('<')) return raw.includes('/') ? '<brokenheart>' : '<heart>';
   if (raw.includes('_') || raw === '^^') {
@@ -289,11 +295,12 @@ export function markNegation(tokens: Token[]): Token[] {
       default:
         break;
     }
-    if (SCOPE_ENDERS.has(token.text)) {
+    const role = SCOPE_ROLES.get(token.text);
+    if (role === 'ends') {
       inScope = false;
       continue;
     }
-    if (isNegator(token.text)) {
+    if (role === 'opens' || token.text.endsWith("n't")) {
       const next = tokens[i + 1];
       inScope = !(next !== undefined && NON_NEGATING_PAIRS.has(`${token.text} ${next.text}`));
       continue;
