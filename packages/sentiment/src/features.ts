@@ -77,6 +77,7 @@ const NS_CHAR = 0x63; // c
 const NS_CHAR_NEGATED = 0x43; // C
 const WORD_START = 0x3c; // <
 const WORD_END = 0x3e; // >
+const WORD_SEED = fnvStep(FNV_OFFSET_BASIS, NS_WORD);
 
 /** A post as the model sees it: `count` (index, value) pairs in reusable buffers. */
 export interface SparseFeatures {
@@ -128,7 +129,7 @@ export class FeatureExtractor {
         beforePrevious = 0;
         continue;
       }
-      let state = fnvString(fnvStep(FNV_OFFSET_BASIS, NS_WORD), token.text);
+      let state = fnvString(WORD_SEED, token.text);
       if (token.negated) state = fnvString(state, NEGATION_SUFFIX);
       const unigram = fmix32(state) | 1; // never 0, which marks "no previous token"
       this.push(unigram, 1);
@@ -174,8 +175,9 @@ export class FeatureExtractor {
   private pushCharNgrams(text: string, namespace: number): void {
     const { charNgramMin: min, charNgramMax: max } = this.config;
     const length = text.length + 2; // with the < and > boundary marks
+    const seed = fnvStep(FNV_OFFSET_BASIS, namespace);
     for (let start = 0; start + min <= length; start++) {
-      let state = fnvStep(FNV_OFFSET_BASIS, namespace);
+      let state = seed;
       for (let n = 1; n <= max && start + n <= length; n++) {
         const position = start + n - 1;
         const code = position === 0 ? WORD_START : position === length - 1 ? WORD_END : text.charCodeAt(position - 1);

@@ -11,7 +11,7 @@
 // private Map instead.
 
 import { createRequire } from 'node:module';
-import { isNegator, type Token } from './normalize.js';
+import { NEGATORS, type Token } from './normalize.js';
 
 const require = createRequire(import.meta.url);
 const AFINN = require('sentiment/languages/en/labels.json') as Record<string, number>;
@@ -146,6 +146,30 @@ for (const [phrase, score] of PHRASE_SCORES) {
   node!.score = score;
 }
 
+/** What the tables above say about one word, gathered so that scoring a token takes one lookup. */
+interface WordFacts {
+  score: number | undefined;
+  /** One of `NEGATORS` (words ending in "n't" are recognised by their suffix). */
+  negator: boolean;
+  /** The phrases starting with this word. */
+  phrases: PhraseNode | undefined;
+  /** First word of a two-word sarcasm opener. */
+  opensSarcasm: boolean;
+}
+const WORD_FACTS = new Map<string, WordFacts>();
+function factsOf(word: string): WordFacts {
+  let facts = WORD_FACTS.get(word);
+  if (facts === undefined) {
+    facts = { score: undefined, negator: false, phrases: undefined, opensSarcasm: false };
+    WORD_FACTS.set(word, facts);
+  }
+  return facts;
+}
+for (const [word, score] of WORD_SCORES) factsOf(word).score = score;
+for (const word of NEGATORS) factsOf(word).negator = true;
+for (const [word, phrases] of PHRASES_BY_FIRST_WORD) factsOf(word).phrases = phrases;
+for (const word of SARCASM_FIRST_WORDS) factsOf(word).opensSarcasm = true;
+
 /** Elongated words were cut to two repeats ("haappy"); try dropping one repeat at a time. */
 function elongatedScore(text: string): number | undefined {
   for (let i = 1; i < text.length; i++) {
@@ -222,8 +246,8 @@ function addContribution(a: LexiconAnalysis, value: number): void {
 }
 
 /** Matches the longest phrase starting at `start`; returns its word count and score. */
-function matchPhrase(tokens: readonly Token[], start: number): PhraseMatch | undefined {
-  let node = PHRASES_BY_FIRST_WORD.get(tokens[start]!.text);
+function matchPhrase(first: PhraseNode, tokens: readonly Token[], start: number): PhraseMatch | undefined {
+  let node: PhraseNode | undefined = first;
   let found: PhraseMatch | undefined;
   for (let n = 2; node !== undefined && n <= MAX_PHRASE_WORDS && start + n - 1 < tokens.length; n++) {
     node = node.next.get(tokens[start + n - 1]!.text);
@@ -271,9 +295,10 @@ export function analyzeLexicon(tokens: readonly Token[]): LexiconAnalysis {
       default:
         break;
     }
-    if (token.kind === 'word' && isNegator(token.text)) a.negators++;
+    const facts = WORD_FACTS.get(token.text);
+    if (token.kind === 'word' && (facts?.negator === true || token.text.endsWith("n't"))) a.negators++;
 
-    const phrase = matchPhrase(tokens, i);
+    const phrase = facts?.phrases === undefined ? undefined : matchPhrase(facts.phrases, tokens, i);
     if (phrase !== undefined) {
       if (SARCASM_OPENERS.has(phrase.text)) sarcasmMarker = true;
       if (CARE_PHRASE_SET.has(phrase.text)) {
@@ -284,11 +309,11 @@ export function analyzeLexicon(tokens: readonly Token[]): LexiconAnalysis {
       i += phrase.length - 1;
       continue;
     }
-    if (i + 1 < tokens.length && SARCASM_FIRST_WORDS.has(token.text) && SARCASM_OPENERS.has(`${token.text} ${tokens[i + 1]!.text}`)) {
+    if (i + 1 < tokens.length && facts?.opensSarcasm === true && SARCASM_OPENERS.has(`${token.text} ${tokens[i + 1]!.text}`)) {
       sarcasmMarker = true;
     }
 
-    let score = WORD_SCORES.get(token.text);
+    let score = facts?.score;
     if (score === undefined && token.elongated) score = elongatedScore(token.text);
     if (score === undefined || score === 0) continue;
     if (token.text === 'like') {
