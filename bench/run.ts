@@ -14,6 +14,7 @@ import { runClassifierBenchmark } from '@earshot/classification/bench';
 import { runMatcherBenchmark } from '@earshot/matcher/bench';
 import { runRouterBenchmark } from '@earshot/router/bench';
 import { runBusBenchmark } from './bus.js';
+import { runPipelineBenchmark } from './pipeline.js';
 
 interface Row {
   figure: string;
@@ -21,7 +22,9 @@ interface Row {
   note: string;
 }
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, only: { type: 'string' }, messages: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, only: { type: 'string' }, messages: { type: 'string' }, mentions: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' } },
+});
 const only = values.only ? new Set(values.only.split(',')) : null;
 const wanted = (name: string) => only === null || only.has(name);
 const rows: Row[] = [];
@@ -64,6 +67,46 @@ try {
       const result = await runBusBenchmark({ kind, databaseUrl, brokers, messages });
       rows.push({ figure: `bus (${kind}): publish msgs/s`, value: number(result.publishPerSecond), note: `${number(messages)} mentions, batches of 500` });
       rows.push({ figure: `bus (${kind}): publish → consumed msgs/s`, value: number(result.endToEndPerSecond), note: 'one consumer group, no-op handler' });
+    }
+  }
+  if (wanted('pipeline')) {
+    const mentions = Number(values.mentions ?? 20_000);
+    const rate = Number(values.rate ?? 1000);
+    for (const busBrokers of [[], brokers]) {
+      if (busBrokers === brokers && brokers.length === 0) continue;
+      // Each service in its own process once, on the deployment's bus (Kafka when there is one).
+      const perServiceRss = busBrokers.length > 0 || brokers.length === 0;
+      const result = await runPipelineBenchmark({
+        databaseUrl,
+        brokers: busBrokers,
+        mentions,
+        rate,
+        seconds: Number(values.seconds ?? 10),
+        perServiceRss,
+        ...(values.data ? { data: values.data } : {}),
+      });
+      const { throughput, latency } = result;
+      rows.push({
+        figure: `pipeline (${result.bus}): raw → alert enqueued, mentions/s sustained`,
+        value: number(throughput.mentionsPerSecond),
+        note: `${number(throughput.mentions)} mentions, all 4 services in one process: ${number(throughput.outcomes.alerted)} alerted, ${number(throughput.outcomes.burst)} near-duplicates, ${number(throughput.outcomes.spam)} spam`,
+      });
+      rows.push({
+        figure: `pipeline (${result.bus}): accepted → alert enqueued, p50 / p99 ms`,
+        value: `${number(latency.p50Ms)} / ${number(latency.p99Ms)}`,
+        note: `${number(latency.offered)} mentions offered at ${number(latency.rate)}/s; max ${number(latency.maxMs)} ms; ${number(latency.outcomes.alerted)} alerted`,
+      });
+      rows.push({ figure: `pipeline (${result.bus}): peak RSS, all services in one process, MB`, value: number(result.allInOnePeakRssMb), note: 'bench publisher included' });
+      if (result.perService !== null) {
+        for (const [service, megabytes] of Object.entries(result.perService.peakRssMb)) {
+          rows.push({ figure: `${service} alone (${result.bus}): peak RSS, MB`, value: number(megabytes), note: `own process, under the throughput load` });
+        }
+        rows.push({
+          figure: `pipeline (${result.bus}), one process per service: mentions/s sustained`,
+          value: number(result.perService.mentionsPerSecond),
+          note: `${number(throughput.mentions)} mentions`,
+        });
+      }
     }
   }
 } finally {
