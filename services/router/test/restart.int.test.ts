@@ -101,6 +101,7 @@ describe.each([
     first.kill('SIGKILL');
     await exitOf(first);
     const routedBeforeCrash = await count('SELECT count(*)::int AS n FROM items');
+    const pendingBeforeCrash = await count("SELECT count(*)::int AS n FROM escalation_timers WHERE status = 'pending'");
 
     // On Kafka the killed consumer keeps its partitions until its session times out; then the new one takes over.
     const second = startRouter(intake);
@@ -113,7 +114,8 @@ describe.each([
     second.kill('SIGTERM');
     expect(await exitOf(second)).toEqual({ code: 0, signal: null });
 
-    expect(routedBeforeCrash).toBeLessThan(MENTIONS);
+    // The crash cut work short: routing unfinished, or steps still to fire (a fast machine routes all 1,500 before the first step is due).
+    expect(routedBeforeCrash < MENTIONS || pendingBeforeCrash > 0).toBe(true);
     expect(await count("SELECT count(*)::int AS n FROM timeline_events WHERE type = 'routed'")).toBe(MENTIONS);
     expect(await count("SELECT count(*)::int AS n FROM escalation_timers WHERE status = 'fired'")).toBe(MENTIONS * STEPS);
     // One timeline entry per fired step: none fired twice across the crash.
