@@ -25,7 +25,7 @@ import { createPool, type Pool } from '@earshot/db';
 import { mentionId, type MentionInput } from '@earshot/domain';
 import { createLogger } from '@earshot/logging';
 import { loadPostTexts } from '@earshot/matcher/bench';
-import { SERVICE_NAMES, startEarshot, type ServiceName } from '@earshot/runtime';
+import { SERVICE_NAMES, startEarshot, type RunningEarshot, type ServiceName } from '@earshot/runtime';
 import { ALL_SERVICES } from '../cli/src/services.js';
 
 export interface PipelineBenchmarkOptions {
@@ -198,14 +198,14 @@ async function waitForOutcomes(pool: Pool, expected: number): Promise<MentionOut
 }
 
 /** Publishes as fast as the bus accepts, then waits until every mention has its outcome. */
-async function sustained(pool: Pool, bus: Bus, mentions: readonly MentionInput[], alreadyDone: number) {
+async function sustained(pool: Pool, bus: Bus, mentions: readonly MentionInput[]) {
   const started = performance.now();
   for (let offset = 0; offset < mentions.length; offset += PUBLISH_BATCH) {
     const batch = mentions.slice(offset, offset + PUBLISH_BATCH);
     await bus.publish('mentions.raw', batch.map((value) => ({ key: mentionId(value), value })));
   }
   const published = performance.now();
-  const seen = await waitForOutcomes(pool, alreadyDone + mentions.length);
+  const seen = await waitForOutcomes(pool, mentions.length);
   const finished = performance.now();
   return {
     mentions: mentions.length,
@@ -219,18 +219,15 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-const minus = (a: MentionOutcomes, b: MentionOutcomes): MentionOutcomes => ({ alerted: a.alerted - b.alerted, burst: a.burst - b.burst, spam: a.spam - b.spam });
-
 /**
  * Offers `rate` mentions/s in bursts every 20 ms and stamps each alert row
  * when it becomes visible (what the notification worker would see): the
  * delay runs from the publish call to that, on this process's clock.
  */
-async function atFixedLoad(pool: Pool, bus: Bus, mentions: readonly MentionInput[], rate: number, before: MentionOutcomes) {
+async function atFixedLoad(pool: Pool, bus: Bus, mentions: readonly MentionInput[], rate: number) {
   const publishedAt = new Map<string, number>();
   const alertedAt = new Map<string, number>();
-  const { rows: last } = await pool.query<{ id: string | null }>('SELECT max(id) AS id FROM notification_outbox');
-  let lastRow = Number(last[0]?.id ?? 0);
+  let lastRow = 0;
   let watching = true;
   const watcher = (async () => {
     while (watching) {
@@ -255,7 +252,7 @@ async function atFixedLoad(pool: Pool, bus: Bus, mentions: readonly MentionInput
     for (const value of burst) publishedAt.set(mentionId(value), at);
     await bus.publish('mentions.raw', burst.map((value) => ({ key: mentionId(value), value })));
   }
-  const seen = minus(await waitForOutcomes(pool, total(before) + mentions.length), before);
+  const seen = await waitForOutcomes(pool, mentions.length);
   // The last alerts may have committed after the watcher's latest look.
   await sleep(50);
   watching = false;
@@ -285,13 +282,16 @@ function startChild(env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     let running = false;
+    const recent: string[] = [];
     lines.on('line', (line) => {
+      recent.push(line);
+      if (recent.length > 10) recent.shift();
       if (!running && line.includes('earshot is running')) {
         running = true;
         resolve(child);
       }
     });
-    child.once('exit', (code) => reject(new Error(`earshot start (${env.EARSHOT_SERVICES}) exited with ${code} before it was running`)));
+    child.once('exit', (code) => reject(new Error(`earshot start (${env.EARSHOT_SERVICES}) exited with ${code} before it was running; its last log lines:\n${recent.join('\n')}`)));
   });
 }
 
@@ -321,7 +321,7 @@ async function perServiceRss(options: PipelineBenchmarkOptions, mentions: readon
         throw error;
       },
     });
-    const result = await sustained(pool, bus, mentions, 0);
+    const result = await sustained(pool, bus, mentions);
     const peaks = Object.fromEntries([...children].map(([name, child]) => [name, peakRssMb(child.pid!)])) as Record<ServiceName, number>;
     return { mentionsPerSecond: result.mentionsPerSecond, peakRssMb: peaks };
   } finally {
@@ -332,32 +332,39 @@ async function perServiceRss(options: PipelineBenchmarkOptions, mentions: readon
   }
 }
 
+/** All four services in this process on a fresh scratch database, for the length of `run`. */
+async function withDaemon<T>(options: PipelineBenchmarkOptions, label: string, run: (earshot: RunningEarshot) => Promise<T>): Promise<T> {
+  const db = await scratch(options.databaseUrl, label);
+  try {
+    const earshot = await startEarshot(ALL_SERVICES, {
+      rawEnv: daemonEnv(db, options.brokers, SERVICE_NAMES),
+      logger,
+      onFatal: (error) => {
+        throw error;
+      },
+    });
+    try {
+      return await run(earshot);
+    } finally {
+      await earshot.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
 export async function runPipelineBenchmark(options: PipelineBenchmarkOptions): Promise<PipelineBenchmarkResult> {
   const rate = options.rate ?? 1000;
   const seconds = options.seconds ?? 10;
   const texts = options.data ? loadPostTexts(options.data) : generatedTexts(20_000);
   const throughputMentions = benchMentions(texts, 't', 0, options.mentions);
-  const latencyMentions = benchMentions(texts, 'l', options.mentions, rate * seconds);
+  // From the same texts on a database of its own: reusing them after the throughput run would make most of them near-duplicates, with no alert.
+  const latencyMentions = benchMentions(texts, 'l', 0, rate * seconds);
 
-  const db = await scratch(options.databaseUrl, 'pipeline');
-  // Peak RSS since here, not since this process started: run.ts measures other things first.
+  // Peak RSS from here, not since this process started: run.ts measures other things first.
   writeFileSync('/proc/self/clear_refs', '5');
-  const earshot = await startEarshot(ALL_SERVICES, {
-    rawEnv: daemonEnv(db, options.brokers, SERVICE_NAMES),
-    logger,
-    onFatal: (error) => {
-      throw error;
-    },
-  });
-  let throughput: PipelineBenchmarkResult['throughput'];
-  let latency: PipelineBenchmarkResult['latency'];
-  try {
-    throughput = await sustained(earshot.pool, earshot.bus, throughputMentions, 0);
-    latency = await atFixedLoad(earshot.pool, earshot.bus, latencyMentions, rate, throughput.outcomes);
-  } finally {
-    await earshot.stop();
-    await db.drop();
-  }
+  const throughput = await withDaemon(options, 'throughput', (earshot) => sustained(earshot.pool, earshot.bus, throughputMentions));
+  const latency = await withDaemon(options, 'latency', (earshot) => atFixedLoad(earshot.pool, earshot.bus, latencyMentions, rate));
   const allInOnePeakRssMb = peakRssMb(process.pid);
   const perService = options.perServiceRss ? await perServiceRss(options, throughputMentions) : null;
   return { bus: options.brokers.length > 0 ? 'kafka' : 'embedded', throughput, latency, allInOnePeakRssMb, perService };

@@ -94,7 +94,7 @@ try {
       rows.push({
         figure: `pipeline (${result.bus}): accepted → alert enqueued, p50 / p99 ms`,
         value: `${number(latency.p50Ms)} / ${number(latency.p99Ms)}`,
-        note: `${number(latency.offered)} mentions offered at ${number(latency.rate)}/s; max ${number(latency.maxMs)} ms; ${number(latency.outcomes.alerted)} alerted`,
+        note: `${number(latency.offered)} mentions offered at ${number(latency.rate)}/s; max ${number(latency.maxMs)} ms; ${number(latency.outcomes.alerted)} alerted, ${number(latency.outcomes.burst)} near-duplicates, ${number(latency.outcomes.spam)} spam`,
       });
       rows.push({ figure: `pipeline (${result.bus}): peak RSS, all services in one process, MB`, value: number(result.allInOnePeakRssMb), note: 'bench publisher included' });
       if (result.perService !== null) {
