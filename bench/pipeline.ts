@@ -8,7 +8,7 @@
  * Three figures, each on a scratch database of its own:
  * - sustained throughput: every service in this process, N mentions published
  *   as fast as the bus takes them, until each has its outcome in SQL;
- * - latency at a fixed offered load, same process: publish accepted → alert
+ * - latency at a fixed offered load, every service in this process: publish call → alert
  *   row visible, p50 / p99;
  * - peak RSS of each service run alone in its own `earshot start` process
  *   (EARSHOT_SERVICES=x), all four together under the throughput load.
