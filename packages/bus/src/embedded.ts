@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Pool, PoolClient } from '@earshot/db';
+import { checkout, withTransaction, type Pool, type PoolClient } from '@earshot/db';
 import type { Logger } from '@earshot/logging';
 import type { Bus, FatalHandler, SubscribeOptions, Subscription } from './bus.js';
 import { DEAD_LETTER_TOPIC, type TopicName } from './catalog.js';
@@ -42,9 +42,12 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     const client = await pool.connect();
     client.on('notification', (message) => wakeups.emit(message.payload ?? ''));
     // When the connection dies, consumers fall back to polling until it is back.
-    client.on('error', () => {
+    // pg may report one failure as several errors: release once, and never throw from here.
+    client.on('error', (error) => {
+      if (listener !== client) return;
       listener = null;
-      client.release(true);
+      logger.warn({ reason: error.message }, 'embedded bus lost its notification connection; polling instead');
+      client.release(error);
     });
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
     listener = client;
@@ -52,9 +55,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
 
   async function append(topic: string, rows: ReadonlyArray<{ key: string | null; value: string }>): Promise<void> {
     if (rows.length === 0) return;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(pool, async (client) => {
       // Serialise writers per topic so ids become visible in order and a
       // consumer reading "id > position" can never skip a late commit.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`earshot.bus:${topic}`]);
@@ -64,13 +65,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
         rows.map((row) => row.value),
       ]);
       await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, topic]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   const sleep = (ms: number, topic: string, signal: AbortSignal) =>
@@ -94,10 +89,12 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     const process = createBatchProcessor({ subscription: subscribe, logger, sendDeadLetters: (messages) => append(prefix + DEAD_LETTER_TOPIC, messages) });
 
     while (!signal.aborted) {
-      let owner: PoolClient | null = null;
+      // Held for as long as this consumer owns the topic; a connection that dies
+      // makes the next query fail and the loop reconnect.
+      let owner: Awaited<ReturnType<typeof checkout>> | null = null;
       try {
-        owner = await pool.connect();
-        const { rows } = await owner.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked', [group, topic]);
+        owner = await checkout(pool);
+        const { rows } = await owner.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked', [group, topic]);
         if (!rows[0]?.locked) {
           owner.release();
           owner = null;
@@ -105,9 +102,9 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
           continue;
         }
         log.debug('consumer owns the topic for its group');
-        await owner.query('INSERT INTO bus_offsets (group_id, topic, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [group, topic]);
+        await owner.client.query('INSERT INTO bus_offsets (group_id, topic, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [group, topic]);
         while (!signal.aborted) {
-          const batch = await owner.query<{ id: string; key: string | null; value: string }>(
+          const batch = await owner.client.query<{ id: string; key: string | null; value: string }>(
             `SELECT m.id, m.key, m.value FROM bus_messages m, bus_offsets o
               WHERE o.group_id = $1 AND o.topic = $2 AND m.topic = $2 AND m.id > o.position
               ORDER BY m.id LIMIT $3`,
@@ -120,7 +117,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
           const raw: RawMessage[] = batch.rows.map((row) => ({ key: row.key, value: row.value, position: row.id }));
           const completed = await process(raw, { signal, keepAlive: async () => undefined });
           if (!completed) break;
-          await owner.query('UPDATE bus_offsets SET position = $3, updated_at = now() WHERE group_id = $1 AND topic = $2', [
+          await owner.client.query('UPDATE bus_offsets SET position = $3, updated_at = now() WHERE group_id = $1 AND topic = $2', [
             group,
             topic,
             batch.rows[batch.rows.length - 1]!.id,
@@ -133,7 +130,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
         await sleep(pollIntervalMs, '\u0000retry', signal);
       } finally {
         if (owner) {
-          await owner.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', [group, topic]).catch(() => undefined);
+          await owner.client.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', [group, topic]).catch(() => undefined);
           owner.release();
         }
       }

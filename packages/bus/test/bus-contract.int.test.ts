@@ -195,6 +195,36 @@ describe.each(implementations)('bus contract: $kind', ({ kind, available }) => {
   });
 });
 
+describe('embedded bus: the database drops its connections (a restart)', () => {
+  it('keeps consuming once connections are back, without crashing the process', async () => {
+    const db = await createTestDatabase();
+    const fatal: Error[] = [];
+    const harness = openHarness({ kind: 'embedded', databaseUrl: db.url, brokers: [], prefix: `${uniqueName('t')}.`, onFatal: (error) => fatal.push(error) });
+    const handled = new Set<string>();
+    try {
+      const subscription = await harness.bus.subscribe({
+        topic: 'mentions.raw',
+        group: 'survivor',
+        handler: async (batch) => batch.forEach((m) => handled.add(m.value.externalId)),
+      });
+      await harness.bus.publish('mentions.raw', [{ key: 'x:1', value: fakeMention(1) }]);
+      await waitFor(() => handled.size === 1, { what: 'the first message' });
+      // Every session of the database ends at once, the idle consumer's and the notification listener's included.
+      await db.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await waitFor(async () => {
+        await harness.bus.publish('mentions.raw', [{ key: 'x:2', value: fakeMention(2) }]);
+        return true;
+      }, { what: 'publishing to work again' });
+      await waitFor(() => handled.has(fakeMention(2).externalId), { what: 'the message after the restart', timeoutMs: 20_000 });
+      expect(fatal).toEqual([]);
+      await subscription.stop();
+    } finally {
+      await harness.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('embedded bus: a consumer that cannot go on', () => {
   it('reports a fatal error instead of hanging, so the process can exit non-zero', async () => {
     const db = await createTestDatabase();

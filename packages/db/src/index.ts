@@ -1,4 +1,4 @@
-export { createPool, isDatabaseReachable, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.js';
+export { checkout, createPool, isDatabaseReachable, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.js';
 export { findMigrationsDir, migrate, readMigrations, type Migration, type MigrationReport } from './migrate.js';
 export { ensureEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
 export { resolveDatabase, type DatabaseTarget } from './runtime.js';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@earshot/logging';
-import type { Pool } from './pool.js';
+import { checkout, type Pool } from './pool.js';
 
 /** Arbitrary but fixed: every migrator of every version takes the same lock. */
 const MIGRATION_LOCK_KEY = 7_734_120_001;
@@ -53,7 +53,7 @@ export function readMigrations(dir: string): Migration[] {
  */
 export async function migrate(pool: Pool, logger: Logger, dir = findMigrationsDir()): Promise<MigrationReport> {
   const migrations = readMigrations(dir);
-  const client = await pool.connect();
+  const { client, release } = await checkout(pool);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`
@@ -94,6 +94,6 @@ export async function migrate(pool: Pool, logger: Logger, dir = findMigrationsDi
     return report;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    client.release();
+    release();
   }
 }

@@ -25,9 +25,31 @@ export function createPool(connectionString: string, logger: Logger, options: Po
   return pool;
 }
 
+/**
+ * A checked-out client with a guard for errors the connection reports
+ * between queries (a database restart): pg emits those as events, and an
+ * event nobody listens to crashes the process. `release` destroys a client
+ * that broke instead of returning it to the pool.
+ */
+export async function checkout(pool: Pool): Promise<{ client: PoolClient; release(): void }> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const noteBroken = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', noteBroken);
+  return {
+    client,
+    release() {
+      client.removeListener('error', noteBroken);
+      client.release(broken);
+    },
+  };
+}
+
 /** Runs `work` in a transaction, rolling back on any error. */
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkout(pool);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -37,7 +59,7 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    release();
   }
 }
 
