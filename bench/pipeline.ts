@@ -14,14 +14,13 @@
  *   (EARSHOT_SERVICES=x), all four together under the throughput load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createBus, type Bus } from '@earshot/bus';
-import { createPool, type Pool } from '@earshot/db';
+import { createPool, createScratchDatabase, type Pool } from '@earshot/db';
 import { mentionId, type MentionInput } from '@earshot/domain';
 import { createLogger } from '@earshot/logging';
 import { loadPostTexts } from '@earshot/matcher/bench';
@@ -123,15 +122,6 @@ function benchMentions(texts: readonly string[], phase: string, from: number, co
   });
 }
 
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const pool = createPool(serverUrl, logger, { max: 1 });
-  try {
-    await pool.query(sql);
-  } finally {
-    await pool.end();
-  }
-}
-
 interface Scratch {
   name: string;
   url: string;
@@ -141,20 +131,17 @@ interface Scratch {
 }
 
 async function scratch(serverUrl: string, label: string): Promise<Scratch> {
-  const name = `earshot_bench_${label}_${randomBytes(4).toString('hex')}`;
-  await onServer(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const db = await createScratchDatabase(serverUrl, `earshot_bench_${label}`);
   const dir = mkdtempSync(join(tmpdir(), 'earshot-pipeline-bench-'));
   const configPath = join(dir, 'earshot.yaml');
   writeFileSync(configPath, BENCH_CONFIG);
   return {
-    name,
-    url: url.toString(),
+    name: db.name,
+    url: db.url,
     dir,
     configPath,
     drop: async () => {
-      await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await db.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

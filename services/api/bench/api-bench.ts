@@ -10,14 +10,13 @@
  * database of its own). autocannon runs in this same process, so on a small
  * machine it competes with the server for CPU: the figures are a floor.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { issueToken } from '@earshot/auth';
-import { createPool } from '@earshot/db';
+import { createPool, createScratchDatabase } from '@earshot/db';
 import { createLogger } from '@earshot/logging';
 import { startEarshot } from '@earshot/runtime';
 import autocannon from 'autocannon';
@@ -66,15 +65,6 @@ escalation:
 
 const logger = createLogger({ level: 'warn' });
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const pool = createPool(serverUrl, logger, { max: 1 });
-  try {
-    await pool.query(sql);
-  } finally {
-    await pool.end();
-  }
-}
-
 /** Items as the router leaves them: mention, item, two escalation timers and a posted Slack alert each. */
 async function seed(pool: ReturnType<typeof createPool>, count: number): Promise<string[]> {
   await pool.query(
@@ -119,15 +109,12 @@ function figures(result: autocannon.Result): EndpointFigures {
 }
 
 export async function runApiBenchmark(options: ApiBenchmarkOptions): Promise<ApiBenchmarkResult> {
-  const name = `earshot_bench_api_${randomBytes(4).toString('hex')}`;
-  await admin(options.databaseUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(options.databaseUrl);
-  url.pathname = `/${name}`;
+  const db = await createScratchDatabase(options.databaseUrl, 'earshot_bench_api');
   const dir = mkdtempSync(join(tmpdir(), 'earshot-api-bench-'));
   writeFileSync(join(dir, 'earshot.yaml'), BENCH_CONFIG);
   const earshot = await startEarshot([apiService], {
     rawEnv: {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: db.url,
       EARSHOT_CONFIG: join(dir, 'earshot.yaml'),
       EARSHOT_DATA_DIR: dir,
       EARSHOT_SERVICES: 'api',
@@ -171,7 +158,7 @@ export async function runApiBenchmark(options: ApiBenchmarkOptions): Promise<Api
     return { items: options.items, connections: options.connections, listOpenItems: figures(list), markHandled: figures(handled) };
   } finally {
     await earshot.stop();
-    await admin(options.databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

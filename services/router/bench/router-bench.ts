@@ -11,14 +11,13 @@
  * database of its own); uses Kafka when KAFKA_BROKERS is set, else the
  * embedded bus.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ClassifiedMentionSchema, type ClassifiedMention } from '@earshot/domain';
-import { createPool } from '@earshot/db';
+import { createScratchDatabase } from '@earshot/db';
 import { createLogger } from '@earshot/logging';
 import { startEarshot } from '@earshot/runtime';
 import { routerService } from '../src/index.js';
@@ -93,27 +92,15 @@ function percentile(sorted: number[], p: number): number {
 
 const logger = createLogger({ level: 'warn' });
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const pool = createPool(serverUrl, logger, { max: 1 });
-  try {
-    await pool.query(sql);
-  } finally {
-    await pool.end();
-  }
-}
-
 export async function runRouterBenchmark(options: RouterBenchmarkOptions): Promise<RouterBenchmarkResult> {
-  const name = `earshot_bench_router_${randomBytes(4).toString('hex')}`;
-  await admin(options.databaseUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(options.databaseUrl);
-  url.pathname = `/${name}`;
+  const db = await createScratchDatabase(options.databaseUrl, 'earshot_bench_router');
   const dir = mkdtempSync(join(tmpdir(), 'earshot-router-bench-'));
   writeFileSync(join(dir, 'earshot.yaml'), BENCH_CONFIG);
   const earshot = await startEarshot([routerService], {
     rawEnv: {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: db.url,
       KAFKA_BROKERS: options.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: `${name}.`,
+      KAFKA_TOPIC_PREFIX: `${db.name}.`,
       EARSHOT_CONFIG: join(dir, 'earshot.yaml'),
       EARSHOT_DATA_DIR: dir,
       EARSHOT_SERVICES: 'router',
@@ -175,7 +162,7 @@ export async function runRouterBenchmark(options: RouterBenchmarkOptions): Promi
     };
   } finally {
     await earshot.stop();
-    await admin(options.databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
