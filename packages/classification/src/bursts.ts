@@ -98,7 +98,12 @@ export interface BurstMatch {
  */
 export class BurstIndex {
   private readonly entries: Map<string, BurstEntry>;
-  private readonly changed = new Set<string>();
+  /**
+   * Keys added or updated, in order, possibly repeated or since evicted:
+   * `changes()` sorts that out once per batch, which costs less than a set
+   * kept up to date for every key of every mention.
+   */
+  private changedKeys: string[] = [];
 
   constructor(initial: Iterable<readonly [string, BurstEntry]> = []) {
     this.entries = new Map(initial);
@@ -110,12 +115,8 @@ export class BurstIndex {
       const entry = this.live(key, now);
       if (entry !== null && entry.rootId !== mentionId && (earliest === null || entry.firstSeenAt < earliest.firstSeenAt)) earliest = entry;
     }
-    const author = foldHandle(authorHandle);
     const copies = mentionKeys.original && mentionKeys.sharedText !== null ? this.live(mentionKeys.sharedText, now) : null;
-    return {
-      burstOf: earliest?.rootId ?? null,
-      copiesByOtherAuthors: copies === null ? 0 : copies.authors.filter((other) => other !== author).length,
-    };
+    return { burstOf: earliest?.rootId ?? null, copiesByOtherAuthors: copies === null ? 0 : otherAuthors(copies.authors, foldHandle(authorHandle)) };
   }
 
   /** Records a mention that was kept (not spam) under all its keys, pointing at its burst's first mention. */
@@ -133,23 +134,37 @@ export class BurstIndex {
         this.entries.delete(key);
         this.entries.set(key, existing);
       }
-      this.changed.add(key);
+      this.changedKeys.push(key);
     }
-    if (this.entries.size <= BURST_SETTINGS.maxEntries) return;
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= BURST_SETTINGS.maxEntries) break;
-      this.entries.delete(oldest);
-      this.changed.delete(oldest);
+    if (this.entries.size > BURST_SETTINGS.maxEntries) {
+      for (const oldest of this.entries.keys()) {
+        if (this.entries.size <= BURST_SETTINGS.maxEntries) break;
+        this.entries.delete(oldest);
+      }
     }
+    // A long-lived index (the CLI's) would otherwise remember every key it ever changed.
+    if (this.changedKeys.length > 2 * BURST_SETTINGS.maxEntries) this.changedKeys = this.changedKeysPresent();
   }
 
-  /** Entries added or updated since the index was built, for writing back. */
+  /** Entries added or updated since the index was built (and not evicted since), for writing back. */
   changes(): Array<[string, BurstEntry]> {
-    return [...this.changed].map((key) => [key, this.entries.get(key)!]);
+    return this.changedKeysPresent().map((key) => [key, this.entries.get(key)!]);
+  }
+
+  /** Each changed key once, in the order first changed, leaving out keys evicted since. */
+  private changedKeysPresent(): string[] {
+    return [...new Set(this.changedKeys)].filter((key) => this.entries.has(key));
   }
 
   private live(key: string, now: number): BurstEntry | null {
     const entry = this.entries.get(key);
     return entry !== undefined && entry.lastSeenAt >= now - BURST_SETTINGS.windowMs ? entry : null;
   }
+}
+
+/** How many of `authors` are not `author`. */
+function otherAuthors(authors: readonly string[], author: string): number {
+  let count = 0;
+  for (const other of authors) if (other !== author) count += 1;
+  return count;
 }

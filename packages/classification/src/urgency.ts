@@ -78,41 +78,54 @@ export function scoreUrgency(input: UrgencyInput): Urgency {
   if (input.sentiment.label === 'negative') {
     addContribution(contributions, URGENCY_POINTS.negativity * input.sentiment.confidence, `negative (${input.sentiment.confidence.toFixed(2)})`);
   }
-  addContribution(contributions, ...reach(input.mention.author));
-  addContribution(contributions, ...engagement(input.mention, input.now));
-
-  const positive = input.sentiment.label === 'positive';
-  const intent = input.cues
-    .filter((cue) => !positive || CUES_URGENT_WHEN_POSITIVE.has(cue))
-    .map((cue) => ({ points: CUE_POINTS[cue], reason: CUE_REASONS[cue] }));
-  if (input.question && input.addressed !== null) {
-    intent.push({ points: URGENCY_POINTS.questionToBrand, reason: `question to @${input.addressed.handle}` });
-  }
-  // The cap applies to the sum; each reason keeps its own weight for ordering.
-  const intentTotal = intent.reduce((sum, cue) => sum + cue.points, 0);
-  const intentScale = intentTotal > URGENCY_POINTS.intentMax ? URGENCY_POINTS.intentMax / intentTotal : 1;
-  for (const cue of intent) addContribution(contributions, cue.points * intentScale, cue.reason);
-
+  addReach(contributions, input.mention.author);
+  addEngagement(contributions, input.mention, input.now);
+  addIntent(contributions, input);
   if (input.addressed !== null) {
     const { handle, how } = input.addressed;
     addContribution(contributions, URGENCY_POINTS.addressesBrand, how === 'mention' ? `addresses @${handle} directly` : `replies to @${handle}`);
   }
 
-  const total = contributions.reduce((sum, contribution) => sum + contribution.points, 0);
-  return {
-    score: Math.max(0, Math.min(100, Math.round(total))),
-    reasons: contributions
-      .filter((contribution) => contribution.points >= MIN_REASON_POINTS)
-      .sort((a, b) => b.points - a.points)
-      .map((contribution) => contribution.reason),
-  };
+  // Summed in the order added: the rounding of the total depends on it.
+  let total = 0;
+  for (const contribution of contributions) total += contribution.points;
+  return { score: Math.max(0, Math.min(100, Math.round(total))), reasons: reasonsByWeight(contributions) };
 }
 
 function addContribution(contributions: Contribution[], points: number, reason: string): void {
   if (points > 0) contributions.push({ points, reason });
 }
 
-function reach(author: Mention['author']): [number, string] {
+/** Cues (in a positive post only the urgent ones) and a question to the brand; the cap applies to their sum, each keeps its own weight for ordering. */
+function addIntent(contributions: Contribution[], input: UrgencyInput): void {
+  const positive = input.sentiment.label === 'positive';
+  const questionToBrand = input.question && input.addressed !== null;
+  let intentTotal = 0;
+  for (const cue of input.cues) if (!positive || CUES_URGENT_WHEN_POSITIVE.has(cue)) intentTotal += CUE_POINTS[cue];
+  if (questionToBrand) intentTotal += URGENCY_POINTS.questionToBrand;
+  if (intentTotal === 0) return;
+  const intentScale = intentTotal > URGENCY_POINTS.intentMax ? URGENCY_POINTS.intentMax / intentTotal : 1;
+  for (const cue of input.cues) {
+    if (!positive || CUES_URGENT_WHEN_POSITIVE.has(cue)) addContribution(contributions, CUE_POINTS[cue] * intentScale, CUE_REASONS[cue]);
+  }
+  if (questionToBrand) addContribution(contributions, URGENCY_POINTS.questionToBrand * intentScale, `question to @${input.addressed!.handle}`);
+}
+
+/** Reasons of the contributions worth at least `MIN_REASON_POINTS`, heaviest first, ties in the order added (an insertion sort: there are a handful). */
+function reasonsByWeight(contributions: readonly Contribution[]): string[] {
+  const kept: Contribution[] = [];
+  for (const contribution of contributions) {
+    if (contribution.points < MIN_REASON_POINTS) continue;
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]!.points < contribution.points) at -= 1;
+    kept.splice(at, 0, contribution);
+  }
+  const reasons: string[] = [];
+  for (const contribution of kept) reasons.push(contribution.reason);
+  return reasons;
+}
+
+function addReach(contributions: Contribution[], author: Mention['author']): void {
   const followers = author.followers ?? 0;
   const fromFollowers =
     followers > URGENCY_POINTS.reachFloorFollowers
@@ -120,28 +133,32 @@ function reach(author: Mention['author']): [number, string] {
       : 0;
   const points = Math.min(URGENCY_POINTS.reachMax, fromFollowers + (author.verified === true ? URGENCY_POINTS.verified : 0));
   // Most authors are below the reason threshold: their reason would be dropped, so it is not spelled out.
-  if (points < MIN_REASON_POINTS) return [points, ''];
-  const parts = [];
-  if (followers > 0) parts.push(`${compactCount(followers)} followers`);
-  if (author.verified === true) parts.push('verified');
-  return [points, `author reach ${parts.join(', ')}`];
+  if (points < MIN_REASON_POINTS) {
+    addContribution(contributions, points, '');
+    return;
+  }
+  const verified = author.verified === true ? 'verified' : '';
+  const parts = followers > 0 ? (verified === '' ? `${compactCount(followers)} followers` : `${compactCount(followers)} followers, verified`) : verified;
+  addContribution(contributions, points, `author reach ${parts}`);
 }
 
-function engagement(mention: Pick<Mention, 'engagement' | 'createdAt'>, now: number): [number, string] {
+function addEngagement(contributions: Contribution[], mention: Pick<Mention, 'engagement' | 'createdAt'>, now: number): void {
   const { reposts = 0, quotes = 0, replies = 0 } = mention.engagement;
   const shares = reposts + quotes + replies;
-  if (shares === 0) return [0, ''];
+  if (shares === 0) return;
   // A post seen in its first minute counts as one minute old, so velocity stays finite.
   const minutes = Math.max(1, (now - Date.parse(mention.createdAt)) / 60_000);
   const velocity = URGENCY_POINTS.velocity * Math.log10(1 + (10 * shares) / minutes);
   const volume = URGENCY_POINTS.volume * Math.log10(1 + shares);
   const points = Math.min(URGENCY_POINTS.engagementMax, Math.max(velocity, volume));
-  if (points < MIN_REASON_POINTS) return [points, ''];
-  const counts = [
-    reposts + quotes > 0 ? `${compactCount(reposts + quotes)} repost${reposts + quotes === 1 ? '' : 's'}` : '',
-    replies > 0 ? `${compactCount(replies)} repl${replies === 1 ? 'y' : 'ies'}` : '',
-  ].filter(Boolean);
-  return [points, `${counts.join(', ')} in ${compactDuration(minutes)}`];
+  if (points < MIN_REASON_POINTS) {
+    addContribution(contributions, points, '');
+    return;
+  }
+  const reposted = reposts + quotes > 0 ? `${compactCount(reposts + quotes)} repost${reposts + quotes === 1 ? '' : 's'}` : '';
+  const replied = replies > 0 ? `${compactCount(replies)} repl${replies === 1 ? 'y' : 'ies'}` : '';
+  const counts = reposted !== '' && replied !== '' ? `${reposted}, ${replied}` : reposted + replied;
+  addContribution(contributions, points, `${counts} in ${compactDuration(minutes)}`);
 }
 
 /** 950 → "950", 50_000 → "50k", 1_250_000 → "1.3M". */
