@@ -2,15 +2,17 @@ export {
   DurationPercentilesSchema,
   SlaClockSchema,
   StatsReportSchema,
+  StatsTrendsSchema,
   TeamBacklogSchema,
   UrgentItemSchema,
   type DurationPercentiles,
   type SlaClock,
   type StatsReport,
+  type StatsTrends,
   type TeamBacklog,
   type UrgentItem,
 } from './schema.js';
-export { computeStats, listTopUrgentItems, summarizeShareOfVoice, type BrandInfo, type Queryable, type StatsOptions } from './stats.js';
+export { computeStats, computeTrends, listTopUrgentItems, summarizeShareOfVoice, type BrandInfo, type Queryable, type StatsOptions, type TrendsOptions } from './stats.js';
 export {
   bucketStarts,
   checkWindow,

@@ -122,3 +122,29 @@ export const UrgentItemSchema = z.strictObject({
   createdAt: isoTime,
 });
 export type UrgentItem = z.infer<typeof UrgentItemSchema>;
+
+/**
+ * What `computeTrends` returns and `GET /v1/stats/trends` serves: the
+ * dashboard's series. Every array of counts lines up with `bucketStarts`
+ * (every bucket of [from, to), empty ones included, oldest first).
+ */
+export const StatsTrendsSchema = z.strictObject({
+  window: z.strictObject({ from: isoTime, to: isoTime, generatedAt: isoTime }),
+  bucketSeconds: z.number().int().positive(),
+  bucketStarts: z.array(isoTime),
+  /** Mentions per configured brand and bucket, own brands and competitors alike (share of voice over time). */
+  brands: z.array(z.strictObject({ brandId: z.string(), name: z.string(), competitor: z.boolean(), counts: z.array(count) })),
+  /** Mentions per sentiment label and bucket; `unclassified` were stored without a classification. */
+  sentiment: z.strictObject({ negative: z.array(count), neutral: z.array(count), positive: z.array(count), unclassified: z.array(count) }),
+  /** Per team (null: items no team took), over the items created in the window. */
+  teams: z.array(
+    z.strictObject({
+      teamId: z.string().nullable(),
+      items: count,
+      timeToAcknowledge: DurationPercentilesSchema,
+      timeToHandle: DurationPercentilesSchema,
+      slaAttainment: z.strictObject({ acknowledge: SlaClockSchema, handle: SlaClockSchema }),
+    }),
+  ),
+});
+export type StatsTrends = z.infer<typeof StatsTrendsSchema>;

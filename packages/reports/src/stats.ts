@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from '@earshot/db';
-import type { DurationPercentiles, SlaClock, StatsReport, TeamBacklog, UrgentItem } from './schema.js';
+import type { DurationPercentiles, SlaClock, StatsReport, StatsTrends, TeamBacklog, UrgentItem } from './schema.js';
 import { bucketStarts, checkWindow, chooseBucketSeconds } from './window.js';
 
 export type Queryable = Pool | PoolClient;
@@ -152,6 +152,8 @@ export function summarizeShareOfVoice(mentions: ReadonlyMap<string, number>, bra
 }
 
 interface ResponseRow {
+  team_id: string | null;
+  items: number;
   ack_samples: number;
   ack_median: number | null;
   ack_p90: number | null;
@@ -167,19 +169,17 @@ interface ResponseRow {
   breached_items: number;
 }
 
+type ResponseFigures = Pick<StatsReport, 'timeToAcknowledge' | 'timeToHandle' | 'slaAttainment' | 'breaches'>;
+
 /**
  * Response times, SLA attainment and breaches in one pass over the window's
- * items. An item handled without an explicit acknowledgement counts as
- * acknowledged when it was handled.
+ * items: one row for all of them, or one per team. An item handled without
+ * an explicit acknowledgement counts as acknowledged when it was handled.
  */
-async function responseTimes(
-  db: Queryable,
-  window: Window,
-  now: Date,
-): Promise<Pick<StatsReport, 'timeToAcknowledge' | 'timeToHandle' | 'slaAttainment' | 'breaches'>> {
+async function responseTimeRows(db: Queryable, window: Window, now: Date, perTeam: boolean): Promise<ResponseRow[]> {
   const { rows } = await db.query<ResponseRow>(
     `WITH w AS (
-       SELECT i.created_at, i.ack_due_at, i.handle_due_at, i.handled_at, i.sla_applies,
+       SELECT i.team_id, i.created_at, i.ack_due_at, i.handle_due_at, i.handled_at, i.sla_applies,
               coalesce(i.acknowledged_at, i.handled_at) AS acked_at
        FROM items i WHERE ${ITEMS_IN_WINDOW}
      ), clocks AS (
@@ -191,6 +191,8 @@ async function responseTimes(
        FROM w
      )
      SELECT
+       ${perTeam ? 'team_id' : 'NULL::text AS team_id'},
+       count(*)::int AS items,
        count(ack_s)::int AS ack_samples,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY ack_s) AS ack_median,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY ack_s) AS ack_p90,
@@ -204,10 +206,14 @@ async function responseTimes(
        count(*) FILTER (WHERE handle_missed)::int AS handle_missed,
        count(*) FILTER (WHERE sla_applies AND handle_due_at IS NOT NULL AND handled_at IS NULL AND handle_due_at >= $4)::int AS handle_pending,
        count(*) FILTER (WHERE ack_missed OR handle_missed)::int AS breached_items
-     FROM clocks`,
+     FROM clocks
+     ${perTeam ? 'GROUP BY team_id ORDER BY team_id NULLS LAST' : ''}`,
     [...window, now],
   );
-  const row = rows[0]!;
+  return rows;
+}
+
+function responseFigures(row: ResponseRow): ResponseFigures {
   return {
     timeToAcknowledge: percentiles(row.ack_samples, row.ack_median, row.ack_p90),
     timeToHandle: percentiles(row.handle_samples, row.handle_median, row.handle_p90),
@@ -216,6 +222,77 @@ async function responseTimes(
       handle: clock(row.handle_met, row.handle_missed, row.handle_pending),
     },
     breaches: { items: row.breached_items, acknowledge: row.ack_missed, handle: row.handle_missed },
+  };
+}
+
+async function responseTimes(db: Queryable, window: Window, now: Date): Promise<ResponseFigures> {
+  const [row] = await responseTimeRows(db, window, now, false);
+  return responseFigures(row!);
+}
+
+export interface TrendsOptions {
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  /** The configured brands (`config.brands`): each gets a series, competitors included. */
+  brands: readonly BrandInfo[];
+  /** "Now" for SLA clocks still running. */
+  now?: Date;
+}
+
+/**
+ * The dashboard's series over [from, to): mentions per brand and per
+ * sentiment in each bucket (bucket size as for `volume.overTime`), and
+ * response times and SLA attainment per team. Three grouped queries.
+ */
+export async function computeTrends(db: Queryable, options: TrendsOptions): Promise<StatsTrends> {
+  checkWindow(options.from, options.to);
+  const now = options.now ?? new Date();
+  const { from, to } = options;
+  const bucketSeconds = chooseBucketSeconds(from, to);
+  const starts = bucketStarts(from, to, bucketSeconds);
+  const slot = new Map(starts.map((start, index) => [start.getTime(), index]));
+  const series = () => starts.map(() => 0);
+
+  const [brandRows, sentimentRows, teamRows] = await Promise.all([
+    db.query<{ start: Date; brandId: string; count: number }>(
+      `SELECT date_bin(make_interval(secs => $3), m.created_at, $1) AS start, b.brand AS "brandId", count(*)::int AS count
+       FROM mentions m CROSS JOIN LATERAL unnest(m.matched_brands) AS b(brand)
+       WHERE m.created_at >= $1 AND m.created_at < $2 GROUP BY 1, 2`,
+      [from, to, bucketSeconds],
+    ),
+    db.query<{ start: Date; label: string | null; count: number }>(
+      `SELECT date_bin(make_interval(secs => $3), m.created_at, $1) AS start, c.sentiment_label AS label, count(*)::int AS count
+       FROM mentions m LEFT JOIN classifications c ON c.mention_id = m.id
+       WHERE m.created_at >= $1 AND m.created_at < $2 GROUP BY 1, 2`,
+      [from, to, bucketSeconds],
+    ),
+    responseTimeRows(db, [from, to, null], now, true),
+  ]);
+
+  const byBrand = new Map(options.brands.map((brand) => [brand.id, series()]));
+  for (const row of brandRows.rows) {
+    const index = slot.get(row.start.getTime());
+    const counts = byBrand.get(row.brandId);
+    if (index !== undefined && counts) counts[index] = row.count;
+  }
+  const sentiment = { negative: series(), neutral: series(), positive: series(), unclassified: series() };
+  for (const row of sentimentRows.rows) {
+    const index = slot.get(row.start.getTime());
+    const label = row.label === 'negative' || row.label === 'neutral' || row.label === 'positive' ? row.label : 'unclassified';
+    if (index !== undefined) sentiment[label][index] = row.count;
+  }
+
+  return {
+    window: { from: from.toISOString(), to: to.toISOString(), generatedAt: now.toISOString() },
+    bucketSeconds,
+    bucketStarts: starts.map((start) => start.toISOString()),
+    brands: options.brands.map((brand) => ({ brandId: brand.id, name: brand.name ?? brand.id, competitor: brand.competitor, counts: byBrand.get(brand.id)! })),
+    sentiment,
+    teams: teamRows.map((row) => {
+      const figures = responseFigures(row);
+      return { teamId: row.team_id, items: row.items, timeToAcknowledge: figures.timeToAcknowledge, timeToHandle: figures.timeToHandle, slaAttainment: figures.slaAttainment };
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Bus } from '@earshot/bus';
 import type { EarshotConfig } from '@earshot/config';
 import type { Pool } from '@earshot/db';
+import type { InboxAssets } from '@earshot/inbox';
 import type { Logger } from '@earshot/logging';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -14,11 +15,15 @@ import { ApiError, handleApiError, notFound } from './errors.js';
 import { alertNewAssignees } from './items/assignee-alert.js';
 import type { AlertUpdateRequester, ItemCommandDeps } from './items/commands.js';
 import { registerApiMetrics } from './metrics.js';
+import { directoryRoutes } from './routes/directory.js';
+import { eventRoutes } from './routes/events.js';
 import { itemRoutes } from './routes/items.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { slackRoutes } from './routes/slack.js';
 import { statsRoutes } from './routes/stats.js';
 import { createEphemeralReplies } from './slack/respond.js';
+import { inboxRoutes } from './web/inbox-routes.js';
+import { createItemChangeFeed } from './web/item-changes.js';
 import { zodValidatorCompiler } from './validation.js';
 
 export interface ApiDeps {
@@ -30,6 +35,8 @@ export interface ApiDeps {
   metrics: Registry;
   /** Queues the chat.update of an item's Slack alert inside the state change's transaction. */
   requestAlertUpdate: AlertUpdateRequester;
+  /** The web inbox's files (possibly still building); without them `/` is not served. */
+  inbox?: Promise<InboxAssets>;
   /** Tests pin the clock; production uses the system time. */
   now?(): Date;
 }
@@ -67,6 +74,7 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
   const { env, pool, logger } = deps;
   const metrics = registerApiMetrics(deps.metrics, pool, deps.bus, logger);
   const replies = createEphemeralReplies(logger.child({ component: 'slack-replies' }));
+  const itemChanges = createItemChangeFeed(pool, logger.child({ component: 'item-changes' }));
   const commands: ItemCommandDeps = {
     pool,
     requestAlertUpdate: deps.requestAlertUpdate,
@@ -119,9 +127,13 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
         await v1.register(itemRoutes, { pool, commands });
         await v1.register(mentionRoutes, { pool, bus: deps.bus, maxPerRequest: env.EARSHOT_API_MAX_MENTIONS_PER_REQUEST });
         await v1.register(statsRoutes, { pool, brands: deps.config.brands, ...(deps.now ? { now: deps.now } : {}) });
+        await v1.register(directoryRoutes, { pool, brands: deps.config.brands });
+        await v1.register(eventRoutes, { feed: itemChanges, heartbeatMs: env.EARSHOT_API_EVENTS_HEARTBEAT_MS });
       },
       { prefix: '/v1' },
     );
+
+    if (deps.inbox) await scope.register(inboxRoutes, { assets: deps.inbox, logger: logger.child({ component: 'inbox' }) });
 
     if (env.SLACK_SIGNING_SECRET) {
       await scope.register(slackRoutes, { signingSecret: env.SLACK_SIGNING_SECRET, pool, commands, replies, logger: logger.child({ component: 'slack-actions' }) });
@@ -130,5 +142,10 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
     }
   });
 
-  return { stop: () => replies.drain() };
+  return {
+    stop: async () => {
+      await itemChanges.close();
+      await replies.drain();
+    },
+  };
 }

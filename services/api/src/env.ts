@@ -15,6 +15,8 @@ export const ApiEnvSchema = z.object({
   EARSHOT_API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   /** Most mentions accepted in one POST /v1/mentions. */
   EARSHOT_API_MAX_MENTIONS_PER_REQUEST: positiveInt.max(10_000).default(500),
+  /** Milliseconds between heartbeats on an open GET /v1/events stream; under the usual 60 s proxy idle timeout. */
+  EARSHOT_API_EVENTS_HEARTBEAT_MS: positiveInt.min(1_000).max(300_000).default(25_000),
 });
 export type ApiEnv = Readonly<z.infer<typeof ApiEnvSchema>>;
 

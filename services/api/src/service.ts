@@ -1,3 +1,4 @@
+import { loadInboxAssets } from '@earshot/inbox';
 import { requestAlertUpdate } from '@earshot/notify';
 import type { ServiceDefinition } from '@earshot/runtime';
 import { registerApi } from './app.js';
@@ -16,6 +17,8 @@ export const apiService: ServiceDefinition = {
       logger,
       metrics,
       requestAlertUpdate,
+      // Built while the rest starts; the first page load waits for it.
+      inbox: loadInboxAssets(),
     });
     // The runtime closes the HTTP server before stopping services, so no new click arrives while replies drain.
     return { stop: () => api.stop() };
