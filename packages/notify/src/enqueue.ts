@@ -3,22 +3,63 @@ import { z } from 'zod';
 import { ITEM_VERSION_SQL } from './item-view.js';
 import { checkNotificationRequest, NotificationRequestError, type NotificationRequest } from './payload.js';
 
+export interface EnqueueResult {
+  /** Dedupe keys of the requests that made a new row; a key enqueued before (a redelivered message, a restart, another replica) is not here. */
+  queued: string[];
+  /** Malformed requests, each with the error naming the field; nothing was written for them. */
+  refused: Array<{ request: NotificationRequest; error: NotificationRequestError }>;
+}
+
 /**
- * Adds a notification to the outbox; pass the transaction's client to make it
- * part of the change that causes it. INSERT … ON CONFLICT (dedupe_key) DO
- * NOTHING: true when the row is new, false when that key was enqueued before
- * (a redelivered message, a restart, another replica). Throws a
+ * Adds notifications to the outbox in one statement; pass the transaction's
+ * client to make them part of the change that causes them. INSERT … ON
+ * CONFLICT (dedupe_key) DO NOTHING, in the order given (the outbox sends
+ * oldest first): a key already there, or repeated within `requests`, makes
+ * one row. A malformed request is refused rather than thrown, so it never
+ * holds back the others.
+ */
+export async function enqueueNotifications(client: Pool | PoolClient, requests: readonly NotificationRequest[]): Promise<EnqueueResult> {
+  const valid: NotificationRequest[] = [];
+  const refused: EnqueueResult['refused'] = [];
+  for (const request of requests) {
+    try {
+      valid.push(checkNotificationRequest(request));
+    } catch (error) {
+      if (!(error instanceof NotificationRequestError)) throw error;
+      refused.push({ request, error });
+    }
+  }
+  if (valid.length === 0) return { queued: [], refused };
+  const { rows } = await client.query<{ dedupe_key: string }>(
+    `INSERT INTO notification_outbox (dedupe_key, item_id, kind, channel, recipient, payload, next_attempt_at)
+     SELECT r.dedupe_key, r.item_id, r.kind, r.channel, r.recipient, r.payload, coalesce(r.not_before, now())
+     FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
+          WITH ORDINALITY AS r(dedupe_key, item_id, kind, channel, recipient, payload, not_before, position)
+     ORDER BY r.position
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING dedupe_key`,
+    [
+      valid.map((request) => request.dedupeKey),
+      valid.map((request) => request.itemId),
+      valid.map((request) => request.kind),
+      valid.map((request) => request.channel),
+      valid.map((request) => request.recipient),
+      valid.map((request) => JSON.stringify(request.payload)),
+      valid.map((request) => request.notBefore ?? null),
+    ],
+  );
+  return { queued: rows.map((row) => row.dedupe_key), refused };
+}
+
+/**
+ * Adds one notification to the outbox (see enqueueNotifications): true when
+ * the row is new, false when its key was enqueued before. Throws a
  * NotificationRequestError naming the field for a malformed request.
  */
 export async function enqueueNotification(client: Pool | PoolClient, request: NotificationRequest): Promise<boolean> {
-  const valid = checkNotificationRequest(request);
-  const { rowCount } = await client.query(
-    `INSERT INTO notification_outbox (dedupe_key, item_id, kind, channel, recipient, payload, next_attempt_at)
-     VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()))
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [valid.dedupeKey, valid.itemId, valid.kind, valid.channel, valid.recipient, JSON.stringify(valid.payload), valid.notBefore ?? null],
-  );
-  return rowCount === 1;
+  const { queued, refused } = await enqueueNotifications(client, [request]);
+  if (refused[0] !== undefined) throw refused[0].error;
+  return queued.length === 1;
 }
 
 /**
@@ -32,17 +73,24 @@ export async function enqueueNotification(client: Pool | PoolClient, request: No
  * worker itself. Returns how many updates were enqueued.
  */
 export async function requestAlertUpdate(client: Pool | PoolClient, itemId: string): Promise<number> {
-  if (!z.uuid().safeParse(itemId).success) throw new NotificationRequestError(`itemId: "${itemId}" is not an item id (a UUID)`);
+  return requestAlertUpdates(client, [itemId]);
+}
+
+/** requestAlertUpdate for several items in one statement, in the order given. */
+export async function requestAlertUpdates(client: Pool | PoolClient, itemIds: readonly string[]): Promise<number> {
+  const malformed = itemIds.find((itemId) => !z.uuid().safeParse(itemId).success);
+  if (malformed !== undefined) throw new NotificationRequestError(`itemId: "${malformed}" is not an item id (a UUID)`);
+  if (itemIds.length === 0) return 0;
   const { rowCount } = await client.query(
     `INSERT INTO notification_outbox (dedupe_key, item_id, kind, channel, recipient, payload)
      SELECT 'update:' || m.id || ':' || v.version, m.item_id, 'update', 'slack', m.channel,
             jsonb_build_object('type', 'item-update', 'itemId', m.item_id, 'slackMessageId', m.id)
-     FROM slack_messages m
-     CROSS JOIN (SELECT ${ITEM_VERSION_SQL} AS version FROM items i WHERE i.id = $1) v
-     WHERE m.item_id = $1 AND m.role = 'alert'
-     ORDER BY m.id
+     FROM unnest($1::uuid[]) WITH ORDINALITY AS asked(item_id, position)
+     JOIN LATERAL (SELECT ${ITEM_VERSION_SQL} AS version FROM items i WHERE i.id = asked.item_id) v ON true
+     JOIN slack_messages m ON m.item_id = asked.item_id AND m.role = 'alert'
+     ORDER BY asked.position, m.id
      ON CONFLICT (dedupe_key) DO NOTHING`,
-    [itemId],
+    [itemIds],
   );
   return rowCount ?? 0;
 }

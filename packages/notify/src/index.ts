@@ -1,4 +1,4 @@
-export { enqueueNotification, requestAlertUpdate } from './enqueue.js';
+export { enqueueNotification, enqueueNotifications, requestAlertUpdate, requestAlertUpdates, type EnqueueResult } from './enqueue.js';
 export {
   checkNotificationRequest,
   DigestReportSchema,

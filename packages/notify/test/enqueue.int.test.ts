@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { startSlackStub, type SlackStub } from '../../../test/support/slack-stub.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { enqueueNotification, NotificationRequestError, requestAlertUpdate, type NotificationWorker } from '../src/index.js';
+import { enqueueNotification, enqueueNotifications, NotificationRequestError, requestAlertUpdate, type NotificationRequest, type NotificationWorker } from '../src/index.js';
 import { acknowledgeInDb, outboxRows, seedDirectory, seedItem } from './support/seed.js';
 import { enqueueAlert, resetOutbox, startTestWorker } from './support/worker.js';
 
@@ -33,6 +33,51 @@ describe('the outbox API', () => {
     expect(await enqueueAlert(db.pool, itemId, 'C0SUPPORT')).toBe(true);
     expect(await enqueueAlert(db.pool, itemId, 'C0SUPPORT')).toBe(false);
     expect(await outboxRows(db.pool)).toHaveLength(1);
+  });
+
+  it('enqueues a batch in one go, in order, and the same batch again adds nothing', async () => {
+    const items = [await seedItem(db.pool), await seedItem(db.pool)];
+    const batch: NotificationRequest[] = items.flatMap((itemId) => [
+      { dedupeKey: `alert:${itemId}:C0SUPPORT`, itemId, kind: 'alert', channel: 'slack', recipient: 'C0SUPPORT', payload: { type: 'item-alert', itemId } },
+      { dedupeKey: `alert:${itemId}:UALICE`, itemId, kind: 'alert', channel: 'slack-dm', recipient: 'UALICE', payload: { type: 'item-alert', itemId } },
+    ]);
+    const first = await enqueueNotifications(db.pool, batch);
+    expect(first.queued.sort()).toEqual(batch.map((request) => request.dedupeKey).sort());
+    const redelivered = await enqueueNotifications(db.pool, batch);
+    expect(redelivered).toEqual({ queued: [], refused: [] });
+    expect((await outboxRows(db.pool)).map((row) => [row.kind, row.recipient])).toEqual(batch.map((request) => ['alert', request.recipient]));
+  });
+
+  it('makes one row of a key repeated within a batch', async () => {
+    const itemId = await seedItem(db.pool);
+    const alert: NotificationRequest = { dedupeKey: `alert:${itemId}:C0SUPPORT`, itemId, kind: 'alert', channel: 'slack', recipient: 'C0SUPPORT', payload: { type: 'item-alert', itemId } };
+    expect((await enqueueNotifications(db.pool, [alert, alert])).queued).toEqual([alert.dedupeKey]);
+    expect(await outboxRows(db.pool)).toHaveLength(1);
+  });
+
+  it('refuses the malformed requests of a batch, naming the field, and queues the rest', async () => {
+    const itemId = await seedItem(db.pool);
+    const good: NotificationRequest = { dedupeKey: `alert:${itemId}:C0SUPPORT`, itemId, kind: 'alert', channel: 'slack', recipient: 'C0SUPPORT', payload: { type: 'item-alert', itemId } };
+    const bad: NotificationRequest = { ...good, dedupeKey: `alert:${itemId}:UALICE`, channel: 'slack-dm', recipient: 'C0SUPPORT' };
+    const { queued, refused } = await enqueueNotifications(db.pool, [bad, good]);
+    expect(queued).toEqual([good.dedupeKey]);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.request).toBe(bad);
+    expect(refused[0]!.error).toBeInstanceOf(NotificationRequestError);
+    expect(refused[0]!.error.message).toContain('recipient: must be a Slack user id');
+    expect((await outboxRows(db.pool)).map((row) => row.dedupe_key)).toEqual([good.dedupeKey]);
+  });
+
+  it('holds a batched notification until its notBefore time, the others not', async () => {
+    const itemId = await seedItem(db.pool);
+    const notBefore = new Date(Date.now() + 3_600_000);
+    await enqueueNotifications(db.pool, [
+      { dedupeKey: `later:${itemId}`, itemId, kind: 'alert', channel: 'slack', recipient: 'C0LATER', payload: { type: 'item-alert', itemId }, notBefore },
+      { dedupeKey: `now:${itemId}`, itemId, kind: 'alert', channel: 'slack', recipient: 'C0NOW', payload: { type: 'item-alert', itemId } },
+    ]);
+    const { rows } = await db.pool.query<{ recipient: string; next_attempt_at: Date }>('SELECT recipient, next_attempt_at FROM notification_outbox ORDER BY id');
+    expect(rows[0]!.next_attempt_at.getTime()).toBe(notBefore.getTime());
+    expect(rows[1]!.next_attempt_at.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('refuses a malformed request before it reaches the table', async () => {

@@ -1,6 +1,6 @@
 import { withTransaction, type PoolClient } from '@earshot/db';
 import type { ClassifiedMention, Priority } from '@earshot/domain';
-import { requestAlertUpdate } from '@earshot/notify';
+import { requestAlertUpdates } from '@earshot/notify';
 import {
   newItemAlerts,
   scheduleEscalation,
@@ -14,7 +14,7 @@ import {
 import type { RouterContext } from './context.js';
 import { lockTeams, openDesks, type Desks } from './desks.js';
 import { NO_TEAM } from './metrics.js';
-import { enqueueAll, itemAlert } from './notifications.js';
+import { enqueueAll, itemAlert, reasonsByItem } from './notifications.js';
 import { assignFromQueue } from './queue.js';
 import { appendTimeline, type TimelineEntry } from './timeline.js';
 
@@ -178,7 +178,7 @@ async function groupBursts(client: PoolClient, bursts: Plan[], now: Date): Promi
       );
       const countOf = new Map(counts.map((row) => [row.id, row.mention_count]));
       // Posted alerts show the mention count: have them edited in place.
-      for (const { id } of counts) await requestAlertUpdate(client, id);
+      await requestAlertUpdates(client, counts.map((row) => row.id));
       const messages = new Map(grouped.map((g) => [g.plan.message.id, g.plan.message]));
       await appendTimeline(
         client,
@@ -315,12 +315,13 @@ async function createItems(client: PoolClient, context: RouterContext, plans: Pl
     );
   }
 
-  for (const item of inserted) {
+  const alerts = inserted.flatMap((item) => {
     const assigneeId = item.assignment?.kind === 'assigned' ? item.assignment.responderId : null;
     const contacts = context.directory.contactsFor({ teamId: item.teamId, assigneeId });
     const viaOnCall = item.assignment?.kind === 'assigned' && item.assignment.viaOnCall;
-    const { refused } = await enqueueAll(client, newItemAlerts(contacts, viaOnCall).map((delivery) => itemAlert(item.id, delivery)));
-    if (refused.length > 0) context.logger.warn({ itemId: item.id, refused: refused.map((r) => r.reason) }, 'alert not queued');
-  }
+    return newItemAlerts(contacts, viaOnCall).map((delivery) => itemAlert(item.id, delivery));
+  });
+  const { refused } = await enqueueAll(client, alerts);
+  for (const [itemId, reasons] of reasonsByItem(refused)) context.logger.warn({ itemId, refused: reasons }, 'alert not queued');
   return inserted;
 }

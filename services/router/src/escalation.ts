@@ -1,6 +1,6 @@
 import { formatDuration, type EscalationStep } from '@earshot/config';
 import { withTransaction, type PoolClient } from '@earshot/db';
-import { requestAlertUpdate } from '@earshot/notify';
+import { requestAlertUpdates } from '@earshot/notify';
 import { resolveStep, type Delivery, type ResolvedDeliveries, type SlaClock } from '@earshot/routing';
 import type { RouterContext } from './context.js';
 import { NO_TEAM } from './metrics.js';
@@ -143,7 +143,7 @@ export async function endSnoozes(context: RouterContext): Promise<void> {
       client,
       rows.map((row) => ({ itemId: row.id, type: 'unsnoozed' as const, message: `snooze ended; back to ${row.state}`, data: { state: row.state }, at: now })),
     );
-    for (const row of rows) await requestAlertUpdate(client, row.id);
+    await requestAlertUpdates(client, rows.map((row) => row.id));
   });
 }
 

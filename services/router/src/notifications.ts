@@ -1,6 +1,6 @@
 import type { PoolClient } from '@earshot/db';
 import type { SpikeAlert } from '@earshot/domain';
-import { enqueueNotification, NotificationRequestError, type NotificationRequest } from '@earshot/notify';
+import { enqueueNotifications, type NotificationRequest } from '@earshot/notify';
 import type { Delivery } from '@earshot/routing';
 
 /**
@@ -53,20 +53,23 @@ export interface EnqueueOutcome {
 }
 
 /**
- * Queues each request in the caller's transaction. A request the outbox
- * refuses as malformed is reported rather than thrown: one bad target in the
- * config must not hold back an item's other notifications, nor the clock
- * behind it. Database errors still throw, rolling the change back.
+ * Queues the requests in the caller's transaction, in one statement. A
+ * request the outbox refuses as malformed is reported rather than thrown:
+ * one bad target in the config must not hold back an item's other
+ * notifications, nor the clock behind it. Database errors still throw,
+ * rolling the change back.
  */
 export async function enqueueAll(client: PoolClient, requests: readonly NotificationRequest[]): Promise<EnqueueOutcome> {
-  const outcome: EnqueueOutcome = { queued: 0, refused: [] };
-  for (const request of requests) {
-    try {
-      if (await enqueueNotification(client, request)) outcome.queued += 1;
-    } catch (error) {
-      if (!(error instanceof NotificationRequestError)) throw error;
-      outcome.refused.push({ request, reason: `${request.channel} ${request.recipient}: ${error.message}` });
-    }
-  }
-  return outcome;
+  const { queued, refused } = await enqueueNotifications(client, requests);
+  return {
+    queued: queued.length,
+    refused: refused.map(({ request, error }) => ({ request, reason: `${request.channel} ${request.recipient}: ${error.message}` })),
+  };
+}
+
+/** Refusals grouped by the item they were about, for one log line per item. */
+export function reasonsByItem(refused: EnqueueOutcome['refused']): Map<string | null, string[]> {
+  const byItem = new Map<string | null, string[]>();
+  for (const { request, reason } of refused) byItem.set(request.itemId, [...(byItem.get(request.itemId) ?? []), reason]);
+  return byItem;
 }

@@ -1,12 +1,12 @@
 import { withTransaction, type PoolClient } from '@earshot/db';
 import { formatDuration } from '@earshot/config';
 import type { Category, Priority } from '@earshot/domain';
-import { requestAlertUpdate } from '@earshot/notify';
+import { requestAlertUpdates } from '@earshot/notify';
 import { queueAssignmentAlerts } from '@earshot/routing';
 import type { RouterContext } from './context.js';
 import { openDesks, tryLockTeam, type Desks } from './desks.js';
 import { NO_TEAM } from './metrics.js';
-import { enqueueAll, itemAlert } from './notifications.js';
+import { enqueueAll, itemAlert, reasonsByItem } from './notifications.js';
 import { appendTimeline, type TimelineEntry } from './timeline.js';
 
 /** Queued items looked at per team and pass: enough to use any capacity that freed up, bounded so a long queue costs little. */
@@ -67,13 +67,14 @@ export async function assignFromQueue(client: PoolClient, context: RouterContext
   const done = new Set(updated.map((row) => row.id));
   const assigned = picks.filter((pick) => done.has(pick.id));
   await appendTimeline(client, assigned.map((pick) => pick.entry));
-  for (const { id, assignee } of assigned) {
+  const alerts = assigned.flatMap(({ id, assignee }) => {
     const contact = context.directory.contactsFor({ teamId, assigneeId: assignee }).assignee;
-    const { refused } = await enqueueAll(client, (contact === null ? [] : queueAssignmentAlerts(contact)).map((delivery) => itemAlert(id, delivery)));
-    if (refused.length > 0) context.logger.warn({ itemId: id, refused: refused.map((r) => r.reason) }, 'alert not queued');
-    // The channel alert posted while it waited shows it unassigned: have it edited in place.
-    await requestAlertUpdate(client, id);
-  }
+    return (contact === null ? [] : queueAssignmentAlerts(contact)).map((delivery) => itemAlert(id, delivery));
+  });
+  const { refused } = await enqueueAll(client, alerts);
+  for (const [itemId, reasons] of reasonsByItem(refused)) context.logger.warn({ itemId, refused: reasons }, 'alert not queued');
+  // The channel alert posted while it waited shows it unassigned: have it edited in place.
+  await requestAlertUpdates(client, assigned.map((pick) => pick.id));
   return assigned.length;
 }
 
