@@ -1,3 +1,4 @@
+import { ANY_CHAR, matchStarts } from './pattern-starts.js';
 import { wholeWords } from './text.js';
 
 /**
@@ -210,31 +211,109 @@ const CUE_ALTERNATIVES: ReadonlyArray<readonly [IntentCue, string]> = [
   ],
 ];
 
-/**
- * One scan finds every position where some cue matches (the alternation of
- * all patterns); only there is each cue tried, anchored. Same result as
- * testing the patterns one by one, at a quarter of the cost, and most posts
- * have no cue at all.
- */
-const ANY_CUE = wholeWords(CUE_ALTERNATIVES.map(([, alternatives]) => alternatives).join('|'), 'g');
 const CUE_AT = CUE_ALTERNATIVES.map(([cue, alternatives]) => [cue, wholeWords(alternatives, 'y')] as const);
+
+/**
+ * A cue can only match at the start of a word, and only where the text
+ * begins with one of the ways its pattern begins (`matchStarts`, up to
+ * `START_CHARS` characters, cut at the first wildcard): "refund" needs
+ * "refund", the outage pattern "is down", "down aga", "no servi"… They are
+ * kept in a trie over character codes, walked from each word start; each
+ * cue's pattern is tried, anchored, only where the walk passes the end of
+ * one of its starts. Same result as scanning for every pattern, at a fraction
+ * of the cost: most words start nothing, and few start one almost.
+ */
+const START_CHARS = 8;
+
+/** The starts, cut at their first wildcard. */
+const KNOWN_STARTS = CUE_ALTERNATIVES.flatMap(([, alternatives], index) =>
+  [...matchStarts(alternatives, START_CHARS)].map((start) => ({ text: start.split(ANY_CHAR)[0]!, cues: 1 << index })),
+);
+if (KNOWN_STARTS.some((start) => /[^\x01-\x7f]/.test(start.text))) throw new Error('cue starts must be ASCII');
+
+/** Character code → symbol of the trie's alphabet, 1…; 0 for characters no start has. */
+const START_SYMBOL = new Uint8Array(128);
+let symbols = 0;
+for (const start of KNOWN_STARTS) for (const char of start.text) START_SYMBOL[char.charCodeAt(0)] ||= ++symbols;
+const ROW = symbols + 1;
+
+/**
+ * The trie as flat tables: node 0 is the root; `START_NEXT[node * ROW + symbol]`
+ * is the child (0: none, the root is no one's child); `START_CUES[node]` the
+ * cues (bit i = `CUE_AT[i]`) one of whose starts ends there.
+ */
+const { next: START_NEXT, cues: START_CUES } = (() => {
+  const next: number[] = new Array<number>(ROW).fill(0);
+  const cues: number[] = [0];
+  for (const start of KNOWN_STARTS) {
+    let node = 0;
+    for (const char of start.text) {
+      const slot = node * ROW + START_SYMBOL[char.charCodeAt(0)]!;
+      if (next[slot] === 0) {
+        next[slot] = cues.length;
+        cues.push(0);
+        for (let symbol = 0; symbol < ROW; symbol += 1) next.push(0);
+      }
+      node = next[slot]!;
+    }
+    cues[node]! |= start.cues;
+  }
+  return { next: Uint16Array.from(next), cues: Uint16Array.from(cues) };
+})();
+
+/** ASCII letters, digits and `_`: 1 for the ASCII characters of the patterns' `[\p{L}\p{N}_]`. */
+const ASCII_WORD_CHAR = new Uint8Array(128).map((_, code) => (/\w/.test(String.fromCharCode(code)) ? 1 : 0));
+const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
+const CUE_INDEX = Object.fromEntries(CUE_AT.map(([cue], index) => [cue, index])) as Record<IntentCue, number>;
 
 /** The cues present in `text` (lower-case), in `INTENT_CUES` order. */
 export function detectCues(text: string): IntentCue[] {
-  ANY_CUE.lastIndex = 0;
-  let match = ANY_CUE.exec(text);
-  if (match === null) return [];
-  const found = new Set<IntentCue>();
-  for (; match !== null; match = ANY_CUE.exec(text)) {
-    for (const [cue, pattern] of CUE_AT) {
-      if (found.has(cue)) continue;
-      pattern.lastIndex = match.index;
-      if (pattern.test(text)) found.add(cue);
+  let found = 0;
+  let index = 0;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    const wordChar = code < 128 && ASCII_WORD_CHAR[code] === 1;
+    if (START_CUES[0] !== 0 || (code < 128 && START_SYMBOL[code] !== 0)) {
+      // The rest of a run of ASCII word characters is skipped below, so an ASCII character before this one ends a word.
+      const atWordStart = index === 0 || (wordChar && text.charCodeAt(index - 1) < 128) || startsWord(text, index);
+      if (atWordStart) found = cuesStartingAt(text, index, found);
     }
-    // Cues can overlap ("still waiting for my refund"): look again from the next character.
-    ANY_CUE.lastIndex = match.index + 1;
+    index += 1;
+    if (wordChar) while (index < text.length && text.charCodeAt(index) < 128 && ASCII_WORD_CHAR[text.charCodeAt(index)] === 1) index += 1;
   }
-  return INTENT_CUES.filter((cue) => found.has(cue));
+  if (found === 0) return [];
+  return INTENT_CUES.filter((cue) => (found & (1 << CUE_INDEX[cue])) !== 0);
+}
+
+/** `found` plus the cues whose patterns match at `index`, each tried only if the start trie says it can begin there. */
+function cuesStartingAt(text: string, index: number, found: number): number {
+  let candidates = START_CUES[0]!;
+  for (let at = index, node = 0; at < text.length; at += 1) {
+    const code = text.charCodeAt(at);
+    if (code >= 128 || START_SYMBOL[code] === 0) break;
+    node = START_NEXT[node * ROW + START_SYMBOL[code]!]!;
+    if (node === 0) break;
+    candidates |= START_CUES[node]!;
+  }
+  candidates &= ~found;
+  let matched = found;
+  for (let cue = 0; candidates !== 0; cue += 1, candidates >>>= 1) {
+    if ((candidates & 1) === 0) continue;
+    const pattern = CUE_AT[cue]![1];
+    pattern.lastIndex = index;
+    if (pattern.test(text)) matched |= 1 << cue;
+  }
+  return matched;
+}
+
+/** Whether a word can start at `index`: no letter, digit or `_` just before (a whole code point, as the `u` patterns read it). */
+function startsWord(text: string, index: number): boolean {
+  if (index === 0) return true;
+  const before = text.charCodeAt(index - 1);
+  if (before < 128) return ASCII_WORD_CHAR[before] === 0;
+  const high = index >= 2 ? text.charCodeAt(index - 2) : 0;
+  const pair = before >= 0xdc00 && before <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+  return !WORD_CHAR.test(String.fromCodePoint(pair ? text.codePointAt(index - 2)! : before));
 }
 
 /**

@@ -45,6 +45,15 @@ describe('intent cues in real-looking posts', () => {
     expect(cuesOf('the acme hackathon was helpful')).toEqual([]);
   });
 
+  it('counts letters of any script as part of a word, so a cue glued to one does not fire', () => {
+    expect(cuesOf('my money is in the ñrefund pile, the 𝐀refund one')).toEqual([]);
+    expect(cuesOf('#refund 😡refund (refund)')).toEqual(['refund']);
+  });
+
+  it('finds every cue in a post, overlapping ones included', () => {
+    expect(cuesOf('@acme still waiting for my refund, the app keeps crashing, please help')).toEqual(['refund', 'breakage', 'unresolved', 'support']);
+  });
+
   it('reads intent in the title and lead of a long article only', () => {
     const article = `Acme opens its third warehouse in Ohio. ${'The company says the site will employ 300 people. '.repeat(30)} Last year an outage at another site caused delays and a lawsuit.`;
     expect(cuesOf(article)).toEqual([]);
