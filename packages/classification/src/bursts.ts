@@ -104,6 +104,14 @@ export class BurstIndex {
    * kept up to date for every key of every mention.
    */
   private changedKeys: string[] = [];
+  /**
+   * The keys `match` was last asked about, when, and the live entries it
+   * found for their `lookup` keys: `add` for the same mention, which follows
+   * at once, takes them from here rather than hashing and probing again.
+   */
+  private matched: BurstKeys | null = null;
+  private matchedAt = 0;
+  private readonly matchedEntries: Array<BurstEntry | null> = [];
 
   constructor(initial: Iterable<readonly [string, BurstEntry]> = []) {
     this.entries = new Map(initial);
@@ -111,19 +119,30 @@ export class BurstIndex {
 
   match(mentionId: string, mentionKeys: BurstKeys, authorHandle: string, now: number): BurstMatch {
     let earliest: BurstEntry | null = null;
-    for (const key of mentionKeys.lookup) {
+    let copies: BurstEntry | null = null;
+    for (let index = 0; index < mentionKeys.lookup.length; index += 1) {
+      const key = mentionKeys.lookup[index]!;
       const entry = this.live(key, now);
+      this.matchedEntries[index] = entry;
+      if (key === mentionKeys.sharedText) copies = entry;
       if (entry !== null && entry.rootId !== mentionId && (earliest === null || entry.firstSeenAt < earliest.firstSeenAt)) earliest = entry;
     }
-    const copies = mentionKeys.original && mentionKeys.sharedText !== null ? this.live(mentionKeys.sharedText, now) : null;
+    this.matched = mentionKeys;
+    this.matchedAt = now;
+    if (!mentionKeys.original) copies = null;
     return { burstOf: earliest?.rootId ?? null, copiesByOtherAuthors: copies === null ? 0 : otherAuthors(copies.authors, foldHandle(authorHandle)) };
   }
 
   /** Records a mention that was kept (not spam) under all its keys, pointing at its burst's first mention. */
   add(mentionId: string, mentionKeys: BurstKeys, authorHandle: string, burstOf: string | null, now: number): void {
     const author = foldHandle(authorHandle);
-    for (const key of mentionKeys.keys) {
-      const existing = this.live(key, now);
+    const matchedJustBefore = this.matched === mentionKeys && this.matchedAt === now;
+    this.matched = null;
+    for (let index = 0; index < mentionKeys.keys.length; index += 1) {
+      const key = mentionKeys.keys[index]!;
+      // A key looked up by `match` for this mention is not looked up again (unless listed twice: then the first listing changed it).
+      const matchedAs = matchedJustBefore && mentionKeys.keys.indexOf(key) === index ? mentionKeys.lookup.indexOf(key) : -1;
+      const existing = matchedAs >= 0 ? this.matchedEntries[matchedAs]! : this.live(key, now);
       if (existing === null) {
         // A one-element literal: an empty array grown by `push` reserves room for 17, and most keys never see a second author.
         this.entries.set(key, { rootId: burstOf ?? mentionId, firstSeenAt: now, lastSeenAt: now, authors: [author] });
