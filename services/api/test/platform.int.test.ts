@@ -111,6 +111,8 @@ describe('operations', () => {
     const document = (await api.http.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(document.paths).sort()).toEqual([
       '/slack/actions',
+      '/v1/directory',
+      '/v1/events',
       '/v1/items',
       '/v1/items/{id}',
       '/v1/items/{id}/ack',
@@ -118,8 +120,10 @@ describe('operations', () => {
       '/v1/items/{id}/notes',
       '/v1/items/{id}/reassign',
       '/v1/items/{id}/snooze',
+      '/v1/me',
       '/v1/mentions',
       '/v1/stats',
+      '/v1/stats/trends',
     ]);
     expect(document.paths['/v1/items/{id}/snooze'].post.requestBody.content['application/json'].schema).toMatchObject({
       required: ['until'],

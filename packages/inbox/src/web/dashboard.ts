@@ -24,8 +24,36 @@ function bucketLabel(iso: string, bucketSeconds: number): string {
   return bucketSeconds >= 86_400 ? at.toLocaleDateString([], { month: 'short', day: 'numeric' }) : at.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
-function minutes(seconds: number | null): number | null {
-  return seconds === null ? null : Math.round((seconds / 60) * 10) / 10;
+/** A line or bar per bucket reads well up to about this many points; finer series are summed into wider buckets. */
+const MAX_POINTS = 42;
+
+interface Series {
+  starts: string[];
+  bucketSeconds: number;
+  /** Sums a series of the API's buckets into the displayed ones. */
+  fold(counts: readonly number[]): number[];
+}
+
+function displayBuckets(trends: StatsTrends): Series {
+  const factor = Math.max(1, Math.ceil(trends.bucketStarts.length / MAX_POINTS));
+  const starts = trends.bucketStarts.filter((_, index) => index % factor === 0);
+  return {
+    starts,
+    bucketSeconds: trends.bucketSeconds * factor,
+    fold: (counts) => starts.map((_, group) => counts.slice(group * factor, (group + 1) * factor).reduce((sum, count) => sum + count, 0)),
+  };
+}
+
+/** Seconds, minutes or hours: whichever keeps the largest response time readable on the axis. */
+function durationUnit(seconds: ReadonlyArray<number | null>): { name: string; divisor: number } {
+  const longest = Math.max(0, ...seconds.filter((value): value is number => value !== null));
+  if (longest < 120) return { name: 'seconds', divisor: 1 };
+  if (longest < 3 * 3600) return { name: 'minutes', divisor: 60 };
+  return { name: 'hours', divisor: 3600 };
+}
+
+function scaled(seconds: number | null, divisor: number): number | null {
+  return seconds === null ? null : Math.round((seconds / divisor) * 10) / 10;
 }
 
 function percent(share: number | null): number | null {
@@ -44,6 +72,9 @@ function chartCard(id: string, title: string, summary: string, config: ChartConf
   return { figure, draw: () => new Chart(canvas, config) };
 }
 
+/** Horizontal labels, thinned out so they never overlap. */
+const timeAxis = { ticks: { maxRotation: 0, autoSkipPadding: 16 } };
+
 const baseOptions = {
   responsive: true,
   maintainAspectRatio: false,
@@ -54,7 +85,9 @@ const baseOptions = {
 };
 
 function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): ChartCard[] {
-  const labels = trends.bucketStarts.map((start) => bucketLabel(start, trends.bucketSeconds));
+  const series = displayBuckets(trends);
+  const labels = series.starts.map((start) => bucketLabel(start, series.bucketSeconds));
+  const unit = durationUnit(trends.teams.flatMap((team) => [team.timeToAcknowledge.median, team.timeToAcknowledge.p90, team.timeToHandle.median, team.timeToHandle.p90]));
   const teams = trends.teams.map((team) => context.teamName(team.teamId));
   const backlog = stats.backlog;
   const sov = stats.shareOfVoice;
@@ -70,15 +103,15 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
           labels,
           datasets: trends.brands.map((brand, index) => ({
             label: brand.competitor ? `${brand.name} (competitor)` : brand.name,
-            data: brand.counts,
+            data: series.fold(brand.counts),
             borderColor: PALETTE[index % PALETTE.length],
             backgroundColor: PALETTE[index % PALETTE.length],
             borderDash: brand.competitor ? [6, 4] : [],
-            pointRadius: labels.length > 60 ? 0 : 2,
+            pointRadius: 2,
             tension: 0.2,
           })),
         },
-        options: { ...baseOptions, scales: { y: { beginAtZero: true, title: { display: true, text: 'mentions' } } } },
+        options: { ...baseOptions, scales: { x: timeAxis, y: { beginAtZero: true, title: { display: true, text: 'mentions' } } } },
       },
     ),
     chartCard(
@@ -102,14 +135,14 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
         type: 'bar',
         data: {
           labels,
-          datasets: (['negative', 'neutral', 'positive', 'unclassified'] as const).map((label) => ({ label, data: trends.sentiment[label], backgroundColor: SENTIMENT_COLOURS[label] })),
+          datasets: (['negative', 'neutral', 'positive', 'unclassified'] as const).map((label) => ({ label, data: series.fold(trends.sentiment[label]), backgroundColor: SENTIMENT_COLOURS[label] })),
         },
-        options: { ...baseOptions, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'mentions' } } } },
+        options: { ...baseOptions, scales: { x: { ...timeAxis, stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'mentions' } } } },
       },
     ),
     chartCard(
       'chart-response',
-      'Time to acknowledge and to handle, per team (minutes)',
+      `Time to acknowledge and to handle, per team (${unit.name})`,
       trends.teams.length === 0
         ? 'No items in this range.'
         : trends.teams
@@ -120,13 +153,13 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
         data: {
           labels: teams,
           datasets: [
-            { label: 'Acknowledge, median', data: trends.teams.map((team) => minutes(team.timeToAcknowledge.median)), backgroundColor: '#56B4E9' },
-            { label: 'Acknowledge, p90', data: trends.teams.map((team) => minutes(team.timeToAcknowledge.p90)), backgroundColor: '#0072B2' },
-            { label: 'Handle, median', data: trends.teams.map((team) => minutes(team.timeToHandle.median)), backgroundColor: '#F0E442' },
-            { label: 'Handle, p90', data: trends.teams.map((team) => minutes(team.timeToHandle.p90)), backgroundColor: '#E69F00' },
+            { label: 'Acknowledge, median', data: trends.teams.map((team) => scaled(team.timeToAcknowledge.median, unit.divisor)), backgroundColor: '#56B4E9' },
+            { label: 'Acknowledge, p90', data: trends.teams.map((team) => scaled(team.timeToAcknowledge.p90, unit.divisor)), backgroundColor: '#0072B2' },
+            { label: 'Handle, median', data: trends.teams.map((team) => scaled(team.timeToHandle.median, unit.divisor)), backgroundColor: '#F0E442' },
+            { label: 'Handle, p90', data: trends.teams.map((team) => scaled(team.timeToHandle.p90, unit.divisor)), backgroundColor: '#E69F00' },
           ],
         },
-        options: { ...baseOptions, scales: { y: { beginAtZero: true, title: { display: true, text: 'minutes' } } } },
+        options: { ...baseOptions, scales: { y: { beginAtZero: true, title: { display: true, text: unit.name } } } },
       },
     ),
     chartCard(

@@ -39,5 +39,5 @@ export function formatTime(iso: string): string {
 }
 
 export function formatCount(value: number): string {
-  return new Intl.NumberFormat(undefined, { notation: value >= 10_000 ? 'compact' : 'standard' }).format(value);
+  return value.toLocaleString();
 }

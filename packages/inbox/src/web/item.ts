@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { TimelineEvent } from '@earshot/domain';
 import { api, ApiFailure } from './api.js';
-import { announce, formatCount, formatTime, h, mount } from './dom.js';
+import { formatCount, formatTime, h, mount } from './dom.js';
 import { priorityBadge, slaBadge } from './queue.js';
 import type { ItemDetail } from './types.js';
 import type { AppContext, View } from './view.js';
@@ -24,7 +24,7 @@ function actorText(event: TimelineEvent, context: AppContext): string {
 }
 
 export function renderItem(main: HTMLElement, context: AppContext, itemId: string): View {
-  const status = h('p', { class: 'action-status', role: 'status', 'aria-live': 'polite' });
+  const status = h('p', { class: 'action-status', role: 'status', 'aria-live': 'polite', tabindex: -1 });
   const failure = h('p', { class: 'error', role: 'alert' });
   const body = h('div', { class: 'item-page', 'aria-busy': 'true' }, 'Loading…');
   mount(main, h('p', {}, h('a', { href: '#/queue', class: 'back' }, '← Back to the queue')), failure, status, body);
@@ -36,8 +36,9 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
     try {
       await api(`/v1/items/${itemId}/${path}`, { method: 'POST', body: payload ?? {} });
       status.textContent = label;
-      announce(label);
       await load();
+      // The buttons were redrawn: keep keyboard users on the page, at the confirmation.
+      status.focus();
     } catch (error) {
       if (error instanceof ApiFailure && error.status === 401) return;
       failure.textContent = `${error instanceof Error ? error.message : String(error)}`;
@@ -47,7 +48,9 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
   const actions = (d: ItemDetail): HTMLElement => {
     const { item } = d;
     if (item.state === 'handled') return h('section', { class: 'actions', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), h('p', {}, `Handled ${item.handledAt ? formatTime(item.handledAt) : ''}.`), noteForm());
-    const ack = h('button', { type: 'button', class: 'primary', id: 'ack', 'aria-keyshortcuts': 'a', disabled: item.state === 'acknowledged' && item.acknowledgedBy === context.me.responderId }, item.state === 'acknowledged' ? 'Take it (acknowledge)' : 'Acknowledge');
+    const mine = item.state === 'acknowledged' && item.acknowledgedBy === context.me.responderId;
+    const ackLabel = mine ? 'Acknowledged by you' : item.state === 'acknowledged' ? `Take it over from ${context.responderName(item.acknowledgedBy)}` : 'Acknowledge';
+    const ack = h('button', { type: 'button', class: 'primary', id: 'ack', 'aria-keyshortcuts': 'a', disabled: mine }, ackLabel);
     ack.addEventListener('click', () => void act('Acknowledged', 'ack'));
 
     const note = h('textarea', { id: 'handled-note', name: 'note', rows: 2, maxlength: 4000 });

@@ -11,6 +11,7 @@ import type { AppContext, View } from './view.js';
 
 const main = document.getElementById('main')!;
 const header = document.getElementById('top')!;
+const shortcuts = document.getElementById('shortcuts')!;
 let view: View = {};
 let context: AppContext | null = null;
 let stopEvents: (() => void) | null = null;
@@ -29,6 +30,7 @@ whenUnauthorized(() => signOut('Your token is no longer valid. Sign in again.'))
 
 function showSignIn(message?: string): void {
   header.hidden = true;
+  shortcuts.hidden = true;
   document.title = 'Sign in · Earshot';
   const error = h('p', { class: 'error', role: 'alert', id: 'sign-in-error' }, message ?? '');
   const tokenField = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'current-password', required: true, spellcheck: 'false', 'aria-describedby': 'token-help sign-in-error' });
@@ -82,6 +84,7 @@ async function start(): Promise<void> {
   const [me, directory] = await Promise.all([api<Me>('/v1/me'), api<Directory>('/v1/directory')]);
   context = contextOf(me, directory);
   header.hidden = false;
+  shortcuts.hidden = false;
   document.getElementById('who')!.textContent = me.name ? `${me.name} (${me.role})` : me.role;
   stopEvents?.();
   stopEvents = followEvents({
@@ -124,7 +127,7 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === 'd') {
     location.hash = '#/dashboard';
   } else if (event.key === '?') {
-    document.getElementById('shortcuts')?.toggleAttribute('open');
+    shortcuts.toggleAttribute('open');
   } else if (!view.onKey?.(event)) {
     return;
   }

@@ -43,6 +43,8 @@ export async function eventRoutes(app: FastifyInstance, options: EventRoutesOpti
     async (request, reply) => {
       const caller = requireCaller(request);
       const raw = reply.raw;
+      let heartbeat: NodeJS.Timeout | undefined;
+      let unsubscribe = () => {};
       let ended = false;
       const end = () => {
         if (ended) return;
@@ -53,7 +55,7 @@ export async function eventRoutes(app: FastifyInstance, options: EventRoutesOpti
         raw.end();
       };
       // Subscribed before the headers go out, so a database outage is still an ordinary 503.
-      const unsubscribe = await options.feed.subscribe({
+      unsubscribe = await options.feed.subscribe({
         onChange: (change) => {
           if (callerSeesChange(caller, change)) raw.write(`event: item\ndata: ${JSON.stringify({ itemId: change.itemId })}\n\n`);
         },
@@ -68,9 +70,11 @@ export async function eventRoutes(app: FastifyInstance, options: EventRoutesOpti
         'x-accel-buffering': 'no',
       });
       raw.write(`retry: ${RECONNECT_MS}\nevent: ready\ndata: {}\n\n`);
-      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs);
+      heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs);
       openStreams.add(end);
       request.raw.once('close', end);
+      // A browser that left while we subscribed has already closed: its 'close' will not come again.
+      if (request.raw.socket.destroyed) end();
     },
   );
 }

@@ -31,6 +31,7 @@ export async function inboxRoutes(app: FastifyInstance, options: { assets: Promi
     return reply.type(asset.contentType).send(asset.contents);
   };
 
-  app.get('/', async (request, reply) => send(request, reply, 'index.html'));
-  app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => send(request, reply, request.params.name));
+  // Pages, not API: left out of the OpenAPI document.
+  app.get('/', { schema: { hide: true } }, async (request, reply) => send(request, reply, 'index.html'));
+  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => send(request, reply, request.params.name));
 }
