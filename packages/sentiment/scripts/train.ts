@@ -16,10 +16,17 @@
 // --exclude-ids reads only the id column of the given files and drops those
 // ids from training (the SemEval exports repeat some test tweets in
 // 2016train); no text or label of those files is read.
+// --distant takes unlabelled customer-care CSV files (a `text` column; rows
+// whose `inbound` column is "False" are brand replies and skipped). Posts
+// whose polar emoji all point one way become training rows without those
+// emoji (src/distant.ts), --distant-copies times each; half of them, chosen
+// by a hash of the text, are held out instead and only measured.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseCsv } from '@earshot/matcher/bench';
 import { isDevelopmentFile, isHeldOutTestFile, type LabelledText } from '../src/data.js';
+import { emojiLabelledExample, type TokenisedExample } from '../src/distant.js';
 import { DEFAULT_FEATURE_CONFIG, FeatureExtractor, type FeatureConfig } from '../src/features.js';
 import { fnvString, FNV_OFFSET_BASIS, fmix32 } from '../src/hash.js';
 import type { ClassificationReport } from '../src/metrics.js';
@@ -29,8 +36,10 @@ import {
   balancedClassWeights,
   buildFeatureMatrix,
   matrixLogits,
+  reportWithBias,
   trainSoftmax,
   tuneDecisionBias,
+  type TrainingExample,
   type TrainingOptions,
 } from '../src/training.js';
 import { expandTsvPaths, numberArg, parseArgs, readTsv, single } from './cli.js';
@@ -38,10 +47,13 @@ import { expandTsvPaths, numberArg, parseArgs, readTsv, single } from './cli.js'
 const args = parseArgs(process.argv.slice(2));
 const dataPaths = args.get('data') ?? [];
 if (dataPaths.length === 0) {
-  console.error('usage: train.ts --data <dir-or-tsv...> --out <model.json> [--dev <tsv...>] [--exclude-ids <tsv...>]');
+  console.error(
+    'usage: train.ts --data <dir-or-tsv...> --out <model.json> [--dev <tsv...>] [--exclude-ids <tsv...>] [--distant <csv...>]',
+  );
   process.exit(2);
 }
-for (const path of [...dataPaths, ...(args.get('dev') ?? [])]) {
+const distantPaths = args.get('distant') ?? [];
+for (const path of [...dataPaths, ...(args.get('dev') ?? []), ...distantPaths]) {
   if (isHeldOutTestFile(path)) {
     console.error(`Refusing to train or tune on ${path}: the 2016 test file is the held-out evaluation set.`);
     process.exit(2);
@@ -89,6 +101,30 @@ function keepFresh(rows: LabelledText[]): LabelledText[] {
 const dev = keepFresh(devFiles.flatMap(readTsv));
 const train = keepFresh(trainFiles.flatMap(readTsv));
 
+/** Texts of the inbound posts of a customer-care CSV file. */
+function readCarePosts(path: string): string[] {
+  const [header = [], ...records] = parseCsv(readFileSync(path, 'utf8'));
+  const textColumn = header.indexOf('text');
+  if (textColumn < 0) throw new Error(`${path}: the header has no "text" column`);
+  const inboundColumn = header.indexOf('inbound');
+  return records
+    .filter((record) => inboundColumn < 0 || record[inboundColumn] !== 'False')
+    .map((record) => record[textColumn] ?? '')
+    .filter((text) => text.trim() !== '');
+}
+const carePosts = [...new Set(distantPaths.flatMap(readCarePosts))];
+const distantTrain: TokenisedExample[] = [];
+const distantHeldOut: TokenisedExample[] = [];
+for (const text of carePosts) {
+  const example = emojiLabelledExample(text);
+  if (example === undefined) continue;
+  if ((fmix32(fnvString(FNV_OFFSET_BASIS, text)) & 1) === 0) distantTrain.push(example);
+  else distantHeldOut.push(example);
+}
+const distantCopies = numberArg(args, 'distant-copies', 2);
+if (!Number.isInteger(distantCopies) || distantCopies < 0) throw new Error('--distant-copies must be an integer >= 0');
+const distantRows = Array.from({ length: distantCopies }, () => distantTrain).flat();
+
 const config: FeatureConfig = {
   ...DEFAULT_FEATURE_CONFIG,
   bucketBits: numberArg(args, 'bucket-bits', DEFAULT_FEATURE_CONFIG.bucketBits),
@@ -100,7 +136,10 @@ const config: FeatureConfig = {
 };
 const bits = numberArg(args, 'bits', 8) as QuantisationBits;
 if (bits !== 8 && bits !== 16) throw new Error('--bits must be 8 or 16');
-const minNegativeRecall = numberArg(args, 'min-neg-recall', 0.78);
+// The goal is 0.75 on unseen data; in nested cross-validation on the
+// development blocks, an offset tuned to 0.75 on three blocks reached only
+// 0.745–0.748 on the fourth, hence the small margin.
+const minNegativeRecall = numberArg(args, 'min-neg-recall', 0.76);
 const version = single(args, 'version', '1.0.0');
 const folds = numberArg(args, 'folds', 4);
 if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be an integer >= 2');
@@ -117,7 +156,7 @@ const options: TrainingOptions = {
 };
 
 /** Trains on the given rows and returns the weights as shipped (after quantisation). */
-function trainQuantised(rows: readonly LabelledText[]): LinearModelParams {
+function trainQuantised(rows: readonly TrainingExample[]): LinearModelParams {
   const trained = trainSoftmax(buildFeatureMatrix(extractor, rows), config, options);
   return decodeModelFile(encodeModelFile({ version, config, ...trained, decisionBias: new Float32Array(3) }, bits, {}));
 }
@@ -127,7 +166,7 @@ const outOfFold = new Float64Array(dev.length * 3);
 const foldOf = (i: number): number => Math.floor((i * folds) / dev.length);
 for (let fold = 0; fold < folds; fold++) {
   const held = dev.filter((_, i) => foldOf(i) === fold);
-  const params = trainQuantised([...train, ...dev.filter((_, i) => foldOf(i) !== fold)]);
+  const params = trainQuantised([...train, ...distantRows, ...dev.filter((_, i) => foldOf(i) !== fold)]);
   const logits = matrixLogits(buildFeatureMatrix(extractor, held), params);
   const first = dev.findIndex((_, i) => foldOf(i) === fold);
   outOfFold.set(logits, first * 3);
@@ -135,7 +174,9 @@ for (let fold = 0; fold < folds; fold++) {
 }
 const tuning = tuneDecisionBias(outOfFold, devLabels, minNegativeRecall);
 const untuned = tuneDecisionBias(outOfFold, devLabels, 0, { from: 0, to: 0, step: 1 });
-const final = trainQuantised([...train, ...dev]);
+const final = trainQuantised([...train, ...distantRows, ...dev]);
+const careMatrix = buildFeatureMatrix(extractor, distantHeldOut);
+const care = distantHeldOut.length === 0 ? undefined : reportWithBias(matrixLogits(careMatrix, final), careMatrix.labels, tuning.decisionBias);
 
 function summary(report: ClassificationReport): Record<string, number> {
   const round = (x: number): number => Math.round(x * 10000) / 10000;
@@ -148,10 +189,21 @@ function summary(report: ClassificationReport): Record<string, number> {
   };
 }
 
-function checksum(rows: readonly LabelledText[]): string {
+function checksum(lines: readonly string[]): string {
   let state = FNV_OFFSET_BASIS;
-  for (const row of rows) state = fnvString(state, `${row.id}\t${row.label}\t${row.text}\n`);
+  for (const line of lines) state = fnvString(state, `${line}\n`);
   return fmix32(state).toString(16).padStart(8, '0');
+}
+
+/** On care posts only negative and positive occur, so per-class recall says more than macro-F1. */
+function careSummary(report: ClassificationReport): Record<string, number> {
+  const round = (x: number): number => Math.round(x * 10000) / 10000;
+  return {
+    accuracy: round(report.accuracy),
+    negativeRecall: round(report.perClass.negative.recall),
+    negativePrecision: round(report.perClass.negative.precision),
+    positiveRecall: round(report.perClass.positive.recall),
+  };
 }
 
 const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
@@ -160,7 +212,12 @@ const file = encodeModelFile({ ...final, decisionBias: Float32Array.from(tuning.
   devFiles: devFiles.map(fileName),
   trainRows: train.length,
   devRows: dev.length,
-  dataChecksum: checksum([...train, ...dev]),
+  dataChecksum: checksum([...train, ...dev].map((row) => `${row.id}\t${row.label}\t${row.text}`)),
+  distantFiles: distantPaths.map(fileName),
+  distantRows: distantTrain.length,
+  distantCopies,
+  distantHeldOutRows: distantHeldOut.length,
+  distantChecksum: checksum(carePosts),
   droppedDuplicateOrExcludedRows: dropped,
   options: { ...options, classWeights: options.classWeights.map((w) => Math.round(w * 10000) / 10000) },
   crossFitFolds: folds,
@@ -168,6 +225,7 @@ const file = encodeModelFile({ ...final, decisionBias: Float32Array.from(tuning.
   devOutOfFoldUntuned: summary(untuned.report),
   devOutOfFoldTuned: summary(tuning.report),
   devNegativeRecallFloorMet: tuning.floorMet,
+  ...(care === undefined ? {} : { careHeldOut: careSummary(care) }),
 });
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, JSON.stringify(file) + '\n');
@@ -176,4 +234,9 @@ const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`trained on ${train.length} training + ${dev.length} dev rows (${dropped} dropped) in ${seconds}s`);
 console.log(`dev out-of-fold, no decision bias: ${JSON.stringify(summary(untuned.report))}`);
 console.log(`dev out-of-fold, decision bias ${JSON.stringify(tuning.decisionBias)}: ${JSON.stringify(summary(tuning.report))}`);
+if (care !== undefined) {
+  console.log(
+    `care posts labelled by emoji: ${distantTrain.length} trained on (x${distantCopies}), ${distantHeldOut.length} held out: ${JSON.stringify(careSummary(care))}`,
+  );
+}
 console.log(`wrote ${outPath}`);

@@ -108,6 +108,11 @@ for (const table of [EXTRA_EMOJI, EMOTICON_SCORES, CARE_WORDS, CARE_OVERRIDES]) 
 }
 const CARE_WORD_SET: ReadonlySet<string> = new Set(Object.keys(CARE_WORDS));
 
+/** The merged table's score of one normalised token (a word, an emoji, or an emoticon placeholder); 0 when absent. */
+export function lexiconScore(text: string): number {
+  return WORD_SCORES.get(text) ?? 0;
+}
+
 /** AFINN's own multi-word entries ("can't stand", "does not work") plus the care phrases. */
 const PHRASE_SCORES = new Map<string, number>();
 for (const [phrase, score] of Object.entries(AFINN)) if (phrase.includes(' ')) PHRASE_SCORES.set(phrase, score);
