@@ -95,9 +95,23 @@ export interface BurstMatch {
  * Recent burst keys and the first mention behind each. Pure: the service
  * loads the entries a batch needs from PostgreSQL, runs the batch through an
  * index built on them and writes back `changes()`; the CLI keeps one in memory.
+ *
+ * Entries are kept in slots of flat tables rather than as objects: every kept
+ * mention adds two or three keys, and an object per key (with its times boxed
+ * and an array of authors) was most of what the garbage collector had to
+ * move. `BurstEntry` objects exist only at the edges (constructor, `changes()`).
  */
 export class BurstIndex {
-  private readonly entries: Map<string, BurstEntry>;
+  /** Key → slot; in least-recently-used order, for eviction. */
+  private readonly slotOf = new Map<string, number>();
+  private readonly rootIds: string[] = [];
+  /** One author as a string (most keys never see a second), several as an array. */
+  private readonly authors: Array<string | string[]> = [];
+  private firstSeenAt = new Float64Array(INITIAL_SLOTS);
+  private lastSeenAt = new Float64Array(INITIAL_SLOTS);
+  private slotsUsed = 0;
+  /** Slots of evicted keys, reused before new ones. */
+  private readonly freeSlots: number[] = [];
   /**
    * Keys added or updated, in order, possibly repeated or since evicted:
    * `changes()` sorts that out once per batch, which costs less than a set
@@ -105,32 +119,38 @@ export class BurstIndex {
    */
   private changedKeys: string[] = [];
   /**
-   * The keys `match` was last asked about, when, and the live entries it
-   * found for their `lookup` keys: `add` for the same mention, which follows
+   * The keys `match` was last asked about, when, and the slots it found for
+   * their `lookup` keys (-1: none): `add` for the same mention, which follows
    * at once, takes them from here rather than hashing and probing again.
    */
   private matched: BurstKeys | null = null;
   private matchedAt = 0;
-  private readonly matchedEntries: Array<BurstEntry | null> = [];
+  private readonly matchedSlots: number[] = [];
 
   constructor(initial: Iterable<readonly [string, BurstEntry]> = []) {
-    this.entries = new Map(initial);
+    for (const [key, entry] of initial) {
+      const slot = this.slotOf.get(key) ?? this.newSlot(key);
+      this.fill(slot, entry.rootId, entry.firstSeenAt, entry.lastSeenAt, entry.authors.length === 1 ? entry.authors[0]! : [...entry.authors]);
+    }
   }
 
   match(mentionId: string, mentionKeys: BurstKeys, authorHandle: string, now: number): BurstMatch {
-    let earliest: BurstEntry | null = null;
-    let copies: BurstEntry | null = null;
+    let earliest = -1;
+    let copies = -1;
     for (let index = 0; index < mentionKeys.lookup.length; index += 1) {
       const key = mentionKeys.lookup[index]!;
-      const entry = this.live(key, now);
-      this.matchedEntries[index] = entry;
-      if (key === mentionKeys.sharedText) copies = entry;
-      if (entry !== null && entry.rootId !== mentionId && (earliest === null || entry.firstSeenAt < earliest.firstSeenAt)) earliest = entry;
+      const slot = this.slotOf.get(key) ?? -1;
+      this.matchedSlots[index] = slot;
+      if (slot < 0 || !this.isLive(slot, now)) continue;
+      if (key === mentionKeys.sharedText) copies = slot;
+      if (this.rootIds[slot] !== mentionId && (earliest < 0 || this.firstSeenAt[slot]! < this.firstSeenAt[earliest]!)) earliest = slot;
     }
     this.matched = mentionKeys;
     this.matchedAt = now;
-    if (!mentionKeys.original) copies = null;
-    return { burstOf: earliest?.rootId ?? null, copiesByOtherAuthors: copies === null ? 0 : otherAuthors(copies.authors, foldHandle(authorHandle)) };
+    return {
+      burstOf: earliest < 0 ? null : this.rootIds[earliest]!,
+      copiesByOtherAuthors: mentionKeys.original && copies >= 0 ? this.otherAuthors(copies, foldHandle(authorHandle)) : 0,
+    };
   }
 
   /** Records a mention that was kept (not spam) under all its keys, pointing at its burst's first mention. */
@@ -142,23 +162,26 @@ export class BurstIndex {
       const key = mentionKeys.keys[index]!;
       // A key looked up by `match` for this mention is not looked up again (unless listed twice: then the first listing changed it).
       const matchedAs = matchedJustBefore && mentionKeys.keys.indexOf(key) === index ? mentionKeys.lookup.indexOf(key) : -1;
-      const existing = matchedAs >= 0 ? this.matchedEntries[matchedAs]! : this.live(key, now);
-      if (existing === null) {
-        // A one-element literal: an empty array grown by `push` reserves room for 17, and most keys never see a second author.
-        this.entries.set(key, { rootId: burstOf ?? mentionId, firstSeenAt: now, lastSeenAt: now, authors: [author] });
+      const slot = matchedAs >= 0 ? this.matchedSlots[matchedAs]! : (this.slotOf.get(key) ?? -1);
+      if (slot < 0) {
+        this.fill(this.newSlot(key), burstOf ?? mentionId, now, now, author);
+      } else if (!this.isLive(slot, now)) {
+        // An expired key starts over in its slot (and keeps its place in the eviction order, as a map entry overwritten would).
+        this.fill(slot, burstOf ?? mentionId, now, now, author);
       } else {
-        existing.lastSeenAt = Math.max(existing.lastSeenAt, now);
-        if (!existing.authors.includes(author) && existing.authors.length < BURST_SETTINGS.authorsKept) existing.authors.push(author);
+        this.lastSeenAt[slot] = Math.max(this.lastSeenAt[slot]!, now);
+        this.addAuthor(slot, author);
         // Re-inserting keeps the map in least-recently-used order for eviction.
-        this.entries.delete(key);
-        this.entries.set(key, existing);
+        this.slotOf.delete(key);
+        this.slotOf.set(key, slot);
       }
       this.changedKeys.push(key);
     }
-    if (this.entries.size > BURST_SETTINGS.maxEntries) {
-      for (const oldest of this.entries.keys()) {
-        if (this.entries.size <= BURST_SETTINGS.maxEntries) break;
-        this.entries.delete(oldest);
+    if (this.slotOf.size > BURST_SETTINGS.maxEntries) {
+      for (const [oldest, slot] of this.slotOf) {
+        if (this.slotOf.size <= BURST_SETTINGS.maxEntries) break;
+        this.slotOf.delete(oldest);
+        this.freeSlots.push(slot);
       }
     }
     // A long-lived index (the CLI's) would otherwise remember every key it ever changed.
@@ -167,23 +190,68 @@ export class BurstIndex {
 
   /** Entries added or updated since the index was built (and not evicted since), for writing back. */
   changes(): Array<[string, BurstEntry]> {
-    return this.changedKeysPresent().map((key) => [key, this.entries.get(key)!]);
+    return this.changedKeysPresent().map((key) => {
+      const slot = this.slotOf.get(key)!;
+      const authors = this.authors[slot]!;
+      const entry = { rootId: this.rootIds[slot]!, firstSeenAt: this.firstSeenAt[slot]!, lastSeenAt: this.lastSeenAt[slot]!, authors: typeof authors === 'string' ? [authors] : [...authors] };
+      return [key, entry];
+    });
   }
 
   /** Each changed key once, in the order first changed, leaving out keys evicted since. */
   private changedKeysPresent(): string[] {
-    return [...new Set(this.changedKeys)].filter((key) => this.entries.has(key));
+    return [...new Set(this.changedKeys)].filter((key) => this.slotOf.has(key));
   }
 
-  private live(key: string, now: number): BurstEntry | null {
-    const entry = this.entries.get(key);
-    return entry !== undefined && entry.lastSeenAt >= now - BURST_SETTINGS.windowMs ? entry : null;
+  private isLive(slot: number, now: number): boolean {
+    return this.lastSeenAt[slot]! >= now - BURST_SETTINGS.windowMs;
+  }
+
+  private newSlot(key: string): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slotsUsed;
+      this.slotsUsed += 1;
+      if (slot === this.firstSeenAt.length) {
+        this.firstSeenAt = grown(this.firstSeenAt);
+        this.lastSeenAt = grown(this.lastSeenAt);
+      }
+    }
+    this.slotOf.set(key, slot);
+    return slot;
+  }
+
+  private fill(slot: number, rootId: string, firstSeenAt: number, lastSeenAt: number, authors: string | string[]): void {
+    this.rootIds[slot] = rootId;
+    this.firstSeenAt[slot] = firstSeenAt;
+    this.lastSeenAt[slot] = lastSeenAt;
+    this.authors[slot] = authors;
+  }
+
+  private addAuthor(slot: number, author: string): void {
+    const authors = this.authors[slot]!;
+    if (typeof authors === 'string') {
+      if (authors !== author && BURST_SETTINGS.authorsKept > 1) this.authors[slot] = [authors, author];
+    } else if (!authors.includes(author) && authors.length < BURST_SETTINGS.authorsKept) {
+      authors.push(author);
+    }
+  }
+
+  /** How many of the slot's authors are not `author`. */
+  private otherAuthors(slot: number, author: string): number {
+    const authors = this.authors[slot]!;
+    if (typeof authors === 'string') return authors === author ? 0 : 1;
+    let count = 0;
+    for (const other of authors) if (other !== author) count += 1;
+    return count;
   }
 }
 
-/** How many of `authors` are not `author`. */
-function otherAuthors(authors: readonly string[], author: string): number {
-  let count = 0;
-  for (const other of authors) if (other !== author) count += 1;
-  return count;
+/** Slots the tables start with; they double as needed. */
+const INITIAL_SLOTS = 1_024;
+
+function grown(table: Float64Array): Float64Array {
+  const larger = new Float64Array(table.length * 2);
+  larger.set(table);
+  return larger;
 }
