@@ -140,7 +140,7 @@ if (bits !== 8 && bits !== 16) throw new Error('--bits must be 8 or 16');
 // development blocks, an offset tuned to 0.75 on three blocks reached only
 // 0.745–0.748 on the fourth, hence the small margin.
 const minNegativeRecall = numberArg(args, 'min-neg-recall', 0.76);
-const version = single(args, 'version', '1.0.0');
+const version = single(args, 'version', '1.1.0');
 const folds = numberArg(args, 'folds', 4);
 if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be an integer >= 2');
 
@@ -178,8 +178,9 @@ const final = trainQuantised([...train, ...distantRows, ...dev]);
 const careMatrix = buildFeatureMatrix(extractor, distantHeldOut);
 const care = distantHeldOut.length === 0 ? undefined : reportWithBias(matrixLogits(careMatrix, final), careMatrix.labels, tuning.decisionBias);
 
+const round = (x: number): number => Math.round(x * 10000) / 10000;
+
 function summary(report: ClassificationReport): Record<string, number> {
-  const round = (x: number): number => Math.round(x * 10000) / 10000;
   return {
     accuracy: round(report.accuracy),
     macroF1: round(report.macroF1),
@@ -197,7 +198,6 @@ function checksum(lines: readonly string[]): string {
 
 /** On care posts only negative and positive occur, so per-class recall says more than macro-F1. */
 function careSummary(report: ClassificationReport): Record<string, number> {
-  const round = (x: number): number => Math.round(x * 10000) / 10000;
   return {
     accuracy: round(report.accuracy),
     negativeRecall: round(report.perClass.negative.recall),
