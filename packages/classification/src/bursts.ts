@@ -107,8 +107,8 @@ export class BurstIndex {
   private readonly rootIds: string[] = [];
   /** One author as a string (most keys never see a second), several as an array. */
   private readonly authors: Array<string | string[]> = [];
-  private firstSeenAt = new Float64Array(INITIAL_SLOTS);
-  private lastSeenAt = new Float64Array(INITIAL_SLOTS);
+  private firstSeenAt: Float64Array = new Float64Array(INITIAL_SLOTS);
+  private lastSeenAt: Float64Array = new Float64Array(INITIAL_SLOTS);
   private slotsUsed = 0;
   /** Slots of evicted keys, reused before new ones. */
   private readonly freeSlots: number[] = [];

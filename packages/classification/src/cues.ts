@@ -236,6 +236,9 @@ const START_SYMBOL = new Uint8Array(128);
 let symbols = 0;
 for (const start of KNOWN_STARTS) for (const char of start.text) START_SYMBOL[char.charCodeAt(0)] ||= ++symbols;
 const ROW = symbols + 1;
+/** 1 for the characters some start begins with: only at those can a walk get anywhere. */
+const STARTS_WITH = new Uint8Array(128);
+for (const start of KNOWN_STARTS) if (start.text !== '') STARTS_WITH[start.text.charCodeAt(0)] = 1;
 
 /**
  * The trie as flat tables: node 0 is the root; `START_NEXT[node * ROW + symbol]`
@@ -273,7 +276,7 @@ export function detectCues(text: string): IntentCue[] {
   while (index < text.length) {
     const code = text.charCodeAt(index);
     const wordChar = code < 128 && ASCII_WORD_CHAR[code] === 1;
-    if (START_CUES[0] !== 0 || (code < 128 && START_SYMBOL[code] !== 0)) {
+    if (START_CUES[0] !== 0 || (code < 128 && STARTS_WITH[code] === 1)) {
       // The rest of a run of ASCII word characters is skipped below, so an ASCII character before this one ends a word.
       const atWordStart = index === 0 || (wordChar && text.charCodeAt(index - 1) < 128) || startsWord(text, index);
       if (atWordStart) found = cuesStartingAt(text, index, found);
