@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MentionInput } from '@earshot/domain';
@@ -79,13 +79,16 @@ function distinctColours(page: Page, canvasId: string): Promise<number> {
 }
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`);
   db = await createTestDatabase({ migrate: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-inbox-'));
   daemon = spawnCli(['start'], { env: { DATABASE_URL: db.url, EARSHOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' } });
   url = await daemonUrl(daemon);
   [adminToken, leadToken] = await Promise.all([token(['--role', 'admin']), token(['--responder', 'carol', '--role', 'lead'])]);
   expect((await push(adminToken, SEEDED)).status).toBe(202);
-  await waitFor(async () => (await itemCount()) === SEEDED.length, { what: 'an item per seeded mention', timeoutMs: 90_000 });
+  await waitFor(async () => (await itemCount()) === SEEDED.length, { what: 'an item per seeded mention', timeoutMs: 90_000 }).catch((error: Error) => {
+    throw new Error(`${error.message}; the daemon's output:\n${daemon.output().slice(-3000)}`);
+  });
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'earshot-chromium-')), {
     executablePath: CHROMIUM,
@@ -140,7 +143,7 @@ describe('the web inbox in a real browser', () => {
 
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => page.locator('#item-state').textContent()).toBe('acknowledged');
-    await expect.poll(() => page.locator('#timeline').textContent()).toMatch(/acknowledged · Carol Demo via api/);
+    await expect.poll(() => page.locator('#timeline').textContent()).toMatch(/acknowledged · Carol Demo via web/);
     await page.screenshot({ path: join(SHOTS, 'item.png'), fullPage: true });
     await page.close();
   });

@@ -10,7 +10,8 @@ export interface Caller {
   tokenId: string | null;
   /** Teams the responder is a member or the lead of. */
   teamIds: readonly string[];
-  via: 'api' | 'slack';
+  /** The door: the REST API, the web inbox (the API with `X-Earshot-Client: web`) or a Slack button. */
+  via: 'api' | 'web' | 'slack';
 }
 
 /** The timeline's "who and from where". */

@@ -28,6 +28,11 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
+/** The web inbox says so in a header, so the timeline can tell its clicks from scripts' API calls. */
+function doorOf(request: FastifyRequest): 'api' | 'web' {
+  return request.headers['x-earshot-client'] === 'web' ? 'web' : 'api';
+}
+
 function unauthorized(reply: FastifyReply, message: string): ApiError {
   void reply.header('www-authenticate', 'Bearer realm="earshot"');
   return new ApiError('unauthorized', message);
@@ -43,13 +48,13 @@ export function bearerTokenHook(pool: Pool) {
     const principal = await authenticate(pool, token);
     if (!principal) throw unauthorized(reply, 'unknown or revoked token');
     if (principal.responderId === null) {
-      request.caller = { role: principal.role, responderId: null, tokenId: principal.tokenId, teamIds: [], via: 'api' };
+      request.caller = { role: principal.role, responderId: null, tokenId: principal.tokenId, teamIds: [], via: doorOf(request) };
       return;
     }
     const { rows } = await pool.query<DirectoryRow>(`${RESPONDER_SQL} WHERE r.id = $1`, [principal.responderId]);
     const responder = rows[0];
     if (!responder?.active) throw new ApiError('forbidden', `token ${principal.tokenId} speaks for responder ${principal.responderId}, who is no longer in the config`);
-    request.caller = { role: principal.role, responderId: responder.id, tokenId: principal.tokenId, teamIds: responder.team_ids, via: 'api' };
+    request.caller = { role: principal.role, responderId: responder.id, tokenId: principal.tokenId, teamIds: responder.team_ids, via: doorOf(request) };
   };
 }
 

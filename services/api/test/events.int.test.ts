@@ -189,3 +189,19 @@ describe('GET /v1/stats/trends', () => {
     expect(response.json().error.message).toBe('query.to: must be after from');
   });
 });
+
+describe('X-Earshot-Client: web', () => {
+  it('records the web inbox as the door in the timeline, and plain API calls as the API', async () => {
+    harness = await startApiHarness();
+    const fromWeb = await harness.seedItem({ team: 'support', assignee: 'alice' });
+    const fromScript = await harness.seedItem({ team: 'support', assignee: 'alice' });
+    expect((await harness.request('alice', { method: 'POST', url: `/v1/items/${fromWeb}/ack`, headers: { 'x-earshot-client': 'web' } })).statusCode).toBe(200);
+    expect((await harness.request('alice', { method: 'POST', url: `/v1/items/${fromScript}/ack` })).statusCode).toBe(200);
+    const doorOf = async (itemId: string) => {
+      const detail = (await harness!.request('alice', { method: 'GET', url: `/v1/items/${itemId}` })).json();
+      return detail.timeline.find((event: { type: string }) => event.type === 'acknowledged').actor;
+    };
+    expect(await doorOf(fromWeb)).toEqual({ kind: 'responder', id: 'alice', via: 'web' });
+    expect(await doorOf(fromScript)).toEqual({ kind: 'responder', id: 'alice', via: 'api' });
+  });
+});

@@ -38,7 +38,8 @@ export function whenUnauthorized(handler: () => void): void {
 /** A JSON request to the API with the stored bearer token. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
   const token = init.token ?? storedToken();
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The timeline records the web inbox as the door ("via web").
+  const headers: Record<string, string> = { accept: 'application/json', 'x-earshot-client': 'web' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
