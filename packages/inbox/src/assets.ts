@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { extname } from 'node:path';
 
 /**
@@ -21,8 +22,10 @@ export const INBOX_CONTENT_SECURITY_POLICY =
 
 export interface InboxAsset {
   contents: Buffer;
+  /** The same, gzip-compressed once at load (the script shrinks to about a third: it matters on a phone). */
+  gzipped: Buffer;
   contentType: string;
-  /** Strong ETag of the contents, for conditional requests. */
+  /** Strong ETag of the contents, for conditional requests; the gzipped variant's ends in `-gz`. */
   etag: string;
 }
 
@@ -33,6 +36,7 @@ function asset(name: string, contents: Uint8Array): InboxAsset {
   const buffer = Buffer.from(contents);
   return {
     contents: buffer,
+    gzipped: gzipSync(buffer, { level: 9 }),
     contentType: CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
     etag: `"${createHash('sha256').update(buffer).digest('base64url').slice(0, 27)}"`,
   };

@@ -123,7 +123,7 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
           {},
           h(
             'section',
-            { 'aria-labelledby': 'mention-title', class: 'card' },
+            { 'aria-labelledby': 'mention-title', class: 'card mention' },
             h('h2', { id: 'mention-title' }, 'Mention'),
             mention.title ? h('p', { class: 'title' }, mention.title) : null,
             h('blockquote', { class: 'mention-text', lang: mention.lang ?? null }, mention.text || '(no text)'),
@@ -139,7 +139,7 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
           ),
           h(
             'section',
-            { 'aria-labelledby': 'classification-title', class: 'card' },
+            { 'aria-labelledby': 'classification-title', class: 'card classification' },
             h('h2', { id: 'classification-title' }, 'Classification'),
             classification
               ? h(
@@ -159,7 +159,7 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
           ),
           h(
             'section',
-            { 'aria-labelledby': 'assignment-title', class: 'card' },
+            { 'aria-labelledby': 'assignment-title', class: 'card assignment' },
             h('h2', { id: 'assignment-title' }, 'Assignment'),
             facts(
               ['Team', context.teamName(d.assignment.teamId)],
@@ -178,7 +178,7 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
           actions(d),
           h(
             'section',
-            { 'aria-labelledby': 'timeline-title', class: 'card' },
+            { 'aria-labelledby': 'timeline-title', class: 'card timeline-card' },
             h('h2', { id: 'timeline-title' }, 'Timeline'),
             h(
               'ol',

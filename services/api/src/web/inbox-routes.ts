@@ -21,14 +21,18 @@ export async function inboxRoutes(app: FastifyInstance, options: { assets: Promi
     if (!assets) return reply.code(500).type('text/plain; charset=utf-8').send('The web inbox failed to build; the server log says why.');
     const asset: InboxAsset | undefined = assets.get(name);
     if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send(`No inbox file ${name}`);
+    const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+    const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
     void reply
       .header('content-security-policy', INBOX_CONTENT_SECURITY_POLICY)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .header('cache-control', 'no-cache')
-      .header('etag', asset.etag);
-    if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-    return reply.type(asset.contentType).send(asset.contents);
+      .header('vary', 'accept-encoding')
+      .header('etag', etag);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    if (gzip) void reply.header('content-encoding', 'gzip');
+    return reply.type(asset.contentType).send(gzip ? asset.gzipped : asset.contents);
   };
 
   // Pages, not API: left out of the OpenAPI document.
