@@ -26,7 +26,9 @@ const SHOTS = process.env.EARSHOT_E2E_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 
 const HOUR_MS = 3_600_000;
 
 let db: TestDatabase;
-let daemon: ReturnType<typeof spawnCli>;
+/** The API alone, serving the inbox; the pipeline (ingestor, classifier, router) runs in a process of its own, as when deployed. */
+let apiProcess: ReturnType<typeof spawnCli>;
+let pipeline: ReturnType<typeof spawnCli>;
 let url: string;
 let browser: BrowserContext;
 let adminToken: string;
@@ -82,12 +84,15 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`);
   db = await createTestDatabase({ migrate: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-inbox-'));
-  daemon = spawnCli(['start'], { env: { DATABASE_URL: db.url, EARSHOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' } });
-  url = await daemonUrl(daemon);
+  // One database and its embedded bus between the two: live updates must cross from the router's process to the API's.
+  const env = { DATABASE_URL: db.url, EARSHOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+  pipeline = spawnCli(['start'], { env: { ...env, EARSHOT_SERVICES: 'ingestor,classifier,router' } });
+  apiProcess = spawnCli(['start'], { env: { ...env, EARSHOT_SERVICES: 'api' } });
+  [url] = await Promise.all([daemonUrl(apiProcess), daemonUrl(pipeline)]);
   [adminToken, leadToken] = await Promise.all([token(['--role', 'admin']), token(['--responder', 'carol', '--role', 'lead'])]);
   expect((await push(adminToken, SEEDED)).status).toBe(202);
   await waitFor(async () => (await itemCount()) === SEEDED.length, { what: 'an item per seeded mention', timeoutMs: 90_000 }).catch((error: Error) => {
-    throw new Error(`${error.message}; the daemon's output:\n${daemon.output().slice(-3000)}`);
+    throw new Error(`${error.message}; the pipeline's output:\n${pipeline.output().slice(-3000)}`);
   });
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'earshot-chromium-')), {
@@ -100,14 +105,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (daemon) {
-    daemon.kill('SIGTERM');
-    await exitOf(daemon);
+  for (const child of [apiProcess, pipeline]) {
+    if (!child) continue;
+    child.kill('SIGTERM');
+    await exitOf(child);
   }
   await db?.drop();
 });
 
-describe('the web inbox in a real browser', () => {
+describe('the web inbox in a real browser, with the router in another process', () => {
   it('signs in, shows the queue, acknowledges an item and sees its state change', async () => {
     const page = await browser.newPage();
     await page.goto(url);
@@ -210,13 +216,13 @@ describe('the web inbox in a real browser', () => {
     await page.close();
   });
 
-  // Last: it stops the daemon. A stream left open would hold shutdown until its timeout, which exits 1.
-  it('lets the daemon stop cleanly while a browser follows the live stream, and says so on the page', async () => {
+  // Last: it stops the API process. A stream left open would hold shutdown until its timeout, which exits 1.
+  it('lets the API stop cleanly while a browser follows the live stream, and says so on the page', async () => {
     const page = await browser.newPage();
     await signIn(page, leadToken);
     await expect.poll(() => page.locator('#live-status').textContent()).toBe('Live');
-    daemon.kill('SIGTERM');
-    expect(await exitOf(daemon)).toEqual({ code: 0, signal: null });
+    apiProcess.kill('SIGTERM');
+    expect(await exitOf(apiProcess)).toEqual({ code: 0, signal: null });
     await expect.poll(() => page.locator('#live-status').textContent()).toBe('Reconnecting…');
     await page.close();
   });
