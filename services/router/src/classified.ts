@@ -36,10 +36,10 @@ export async function routeClassified(context: RouterContext, messages: readonly
   const now = context.now();
   const byId = new Map(messages.map((message) => [message.id, message]));
   const created = await withTransaction(context.pool, async (client) => {
-    const done = await alreadyRouted(client, [...byId.keys()]);
-    const pending = [...byId.values()].filter((message) => !done.has(message.id));
+    const known = await lookUp(client, [...byId.keys()]);
+    const pending = [...byId.values()].filter((message) => !known.routed.has(message.id));
     if (pending.length === 0) return [];
-    await storeClassifiedMentions(client, pending);
+    await storeClassifiedMentions(client, pending.filter((message) => !known.stored.has(message.id)));
 
     const plans: Plan[] = pending.map((message) => ({ message, route: context.rules.route(routable(message)) }));
     const teamIds = [...new Set(plans.flatMap((plan) => (plan.route ? [plan.route.teamId] : [])))];
@@ -59,23 +59,32 @@ export async function routeClassified(context: RouterContext, messages: readonly
   for (const item of created) context.metrics.itemsRouted.inc({ team: item.teamId ?? NO_TEAM, priority: item.priority });
 }
 
-/** Mention ids that already made an item or joined one. */
-async function alreadyRouted(client: PoolClient, ids: string[]): Promise<Set<string>> {
-  const { rows } = await client.query<{ mention_id: string }>(
-    `SELECT mention_id FROM items WHERE mention_id = ANY($1)
-     UNION ALL SELECT mention_id FROM item_burst_mentions WHERE mention_id = ANY($1)`,
+/**
+ * Of these mention ids: those that already made an item or joined one, and
+ * those stored with their classification (which the classifier does before
+ * publishing, so normally all of them).
+ */
+async function lookUp(client: PoolClient, ids: string[]): Promise<{ routed: Set<string>; stored: Set<string> }> {
+  const { rows } = await client.query<{ id: string; routed: boolean; stored: boolean }>(
+    `SELECT asked.id,
+            EXISTS (SELECT 1 FROM items i WHERE i.mention_id = asked.id)
+              OR EXISTS (SELECT 1 FROM item_burst_mentions b WHERE b.mention_id = asked.id) AS routed,
+            EXISTS (SELECT 1 FROM classifications c WHERE c.mention_id = asked.id) AS stored
+     FROM unnest($1::text[]) AS asked(id)`,
     [ids],
   );
-  return new Set(rows.map((row) => row.mention_id));
+  return { routed: new Set(rows.filter((row) => row.routed).map((row) => row.id)), stored: new Set(rows.filter((row) => row.stored).map((row) => row.id)) };
 }
 
 /**
- * The classifier stores each mention and its classification before
- * publishing them; storing them again here (a no-op then) keeps an item's
- * mention and classification in place whatever published the message, e.g.
- * a replay of `mentions.classified`.
+ * Stores the mentions and classifications the classifier has not (a replay
+ * of `mentions.classified`, say), so every item's mention and
+ * classification are in place whatever published the message. A
+ * classification row implies its mention's, so the caller passes only the
+ * messages without one.
  */
 async function storeClassifiedMentions(client: PoolClient, messages: readonly ClassifiedMention[]): Promise<void> {
+  if (messages.length === 0) return;
   const rows = messages.map(({ id, mention, classification, burstOf }) => ({
     id,
     platform: mention.platform,
