@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MentionInput } from '@earshot/domain';
@@ -212,7 +212,6 @@ describe('the web inbox in a real browser, with the router in another process', 
     expect(await page.getByRole('img', { name: /^Mentions over time, per brand\. Acme: 4; Globex \(competitor\): 2$/ }).count()).toBe(1);
     const shot = await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
     expect(shot.length).toBeGreaterThan(20_000);
-    writeFileSync(join(SHOTS, 'README.txt'), `Screenshots of the inbox e2e run against ${url}\n`);
     await page.close();
   });
 

@@ -60,6 +60,11 @@ function percent(share: number | null): number | null {
   return share === null ? null : Math.round(share * 1000) / 10;
 }
 
+/** "66.7%", or "n/a" when there was nothing to divide by. */
+function percentText(share: number | null): string {
+  return share === null ? 'n/a' : `${percent(share)}%`;
+}
+
 interface ChartCard {
   figure: HTMLElement;
   draw(): Chart;
@@ -91,7 +96,6 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
   const teams = trends.teams.map((team) => context.teamName(team.teamId));
   const backlog = stats.backlog;
   const sov = stats.shareOfVoice;
-  const ownShare = percent(sov.own.share);
   return [
     chartCard(
       'chart-volume',
@@ -111,13 +115,13 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
             tension: 0.2,
           })),
         },
-        options: { ...baseOptions, scales: { x: timeAxis, y: { beginAtZero: true, title: { display: true, text: 'mentions' } } } },
+        options: { ...baseOptions, scales: { x: timeAxis, y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'mentions' } } } },
       },
     ),
     chartCard(
       'chart-share',
       'Share of voice',
-      sov.total === 0 ? 'No brand mentions in this range.' : `Own brands ${ownShare}% of ${formatCount(sov.total)} mentions; ` + sov.brands.map((brand) => `${brand.name} ${percent(brand.share) ?? 0}%`).join(', '),
+      sov.total === 0 ? 'No brand mentions in this range.' : `Own brands ${percentText(sov.own.share)} of ${formatCount(sov.total)} mentions; ` + sov.brands.map((brand) => `${brand.name} ${percentText(brand.share)}`).join(', '),
       {
         type: 'doughnut',
         data: {
@@ -137,7 +141,7 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
           labels,
           datasets: (['negative', 'neutral', 'positive', 'unclassified'] as const).map((label) => ({ label, data: series.fold(trends.sentiment[label]), backgroundColor: SENTIMENT_COLOURS[label] })),
         },
-        options: { ...baseOptions, scales: { x: { ...timeAxis, stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'mentions' } } } },
+        options: { ...baseOptions, scales: { x: { ...timeAxis, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'mentions' } } } },
       },
     ),
     chartCard(
@@ -167,7 +171,7 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
       'SLA attainment per team (%)',
       trends.teams.length === 0
         ? 'No items in this range.'
-        : trends.teams.map((team) => `${context.teamName(team.teamId)}: acknowledge ${percent(team.slaAttainment.acknowledge.rate) ?? 'n/a'}%, handle ${percent(team.slaAttainment.handle.rate) ?? 'n/a'}%`).join('. '),
+        : trends.teams.map((team) => `${context.teamName(team.teamId)}: acknowledge ${percentText(team.slaAttainment.acknowledge.rate)}, handle ${percentText(team.slaAttainment.handle.rate)}`).join('. '),
       {
         type: 'bar',
         data: {
@@ -195,7 +199,7 @@ function cards(stats: StatsReport, trends: StatsTrends, context: AppContext): Ch
             { label: 'overdue', data: backlog.map((team) => team.overdue), backgroundColor: '#000000', stack: 'overdue' },
           ],
         },
-        options: { ...baseOptions, indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true, title: { display: true, text: 'items' } }, y: { stacked: true } } },
+        options: { ...baseOptions, indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'items' } }, y: { stacked: true } } },
       },
     ),
   ];
@@ -231,9 +235,9 @@ export function renderDashboard(main: HTMLElement, context: AppContext): View {
       mount(
         tiles,
         tile('mentions', formatCount(stats.volume.total)),
-        tile('own share of voice', stats.shareOfVoice.own.share === null ? 'n/a' : `${percent(stats.shareOfVoice.own.share)}%`),
+        tile('own share of voice', percentText(stats.shareOfVoice.own.share)),
         tile('median time to acknowledge', stats.timeToAcknowledge.median === null ? 'n/a' : formatDuration(stats.timeToAcknowledge.median * 1000)),
-        tile('acknowledged within SLA', stats.slaAttainment.acknowledge.rate === null ? 'n/a' : `${percent(stats.slaAttainment.acknowledge.rate)}%`),
+        tile('acknowledged within SLA', percentText(stats.slaAttainment.acknowledge.rate)),
         tile('waiting now', formatCount(stats.backlog.reduce((sum, team) => sum + team.open + team.acknowledged + team.snoozed, 0))),
       );
       mount(grid, ...made.map((card) => card.figure));
