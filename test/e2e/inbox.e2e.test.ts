@@ -154,11 +154,53 @@ describe('the web inbox in a real browser, with the router in another process', 
     await page.close();
   });
 
+  it('snoozes, reassigns and marks an item handled with a note, each showing in the timeline', async () => {
+    const page = await browser.newPage();
+    await signIn(page, leadToken);
+    await page.getByRole('list', { name: 'Items, most urgent first' }).getByRole('link', { name: /curious_carl/ }).click();
+    await page.getByRole('heading', { name: /from @curious_carl/ }).waitFor();
+    const timeline = page.locator('#timeline');
+
+    await page.getByLabel('Snooze for').selectOption({ label: '1 hour' });
+    await page.getByRole('button', { name: 'Snooze', exact: true }).click();
+    await expect.poll(() => page.locator('#item-state').textContent()).toBe('snoozed');
+    await expect.poll(() => timeline.textContent()).toMatch(/snoozed · Carol Demo via web/);
+
+    // Carol leads support: she may hand the item to whichever member does not have it.
+    const before = (await page.locator('.assignment').textContent())!;
+    const [target, targetName] = before.includes('AssigneeAlice Demo') ? ['bob', 'Bob Demo'] : ['alice', 'Alice Demo'];
+    await page.getByLabel('Team', { exact: true }).selectOption('support');
+    await page.getByLabel('Responder').selectOption(target);
+    await page.getByRole('button', { name: 'Reassign' }).click();
+    await expect.poll(() => page.locator('.assignment').textContent()).toContain(`Assignee${targetName}`);
+    await expect.poll(() => timeline.textContent()).toMatch(/reassigned · Carol Demo via web/);
+
+    await page.getByLabel('Note (optional): what was done').fill('Sent the address change form by DM');
+    await page.getByRole('button', { name: 'Mark handled' }).click();
+    await expect.poll(() => page.locator('#item-state').textContent()).toBe('handled');
+    await expect.poll(() => timeline.textContent()).toMatch(/handled · Carol Demo via web.*Sent the address change form by DM/);
+    // Handled items leave the default queue.
+    await page.getByRole('link', { name: '← Back to the queue' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Items, most urgent first' }).getByRole('listitem').count()).toBe(SEEDED.length - 1);
+    await page.close();
+  });
+
+  it('goes back to sign-in when the token stops working', async () => {
+    const page = await browser.newPage();
+    await signIn(page, leadToken);
+    await page.evaluate(() => sessionStorage.setItem('earshot.token', 'revoked-or-made-up'));
+    await page.reload();
+    await page.getByLabel('API token').waitFor();
+    await expect.poll(() => page.locator('#sign-in-error').textContent()).toBe('Your token is no longer valid. Sign in again.');
+    expect(await page.evaluate(() => sessionStorage.getItem('earshot.token'))).toBeNull();
+    await page.close();
+  });
+
   it('shows a newly pushed mention in the queue without reloading', async () => {
     const page = await browser.newPage();
     await signIn(page, leadToken);
     const queue = page.getByRole('list', { name: 'Items, most urgent first' });
-    await expect.poll(() => queue.getByRole('listitem').count()).toBe(SEEDED.length);
+    await expect.poll(() => queue.getByRole('listitem').count()).toBe(SEEDED.length - 1);
     await expect.poll(() => page.locator('#live-status').textContent()).toBe('Live');
     // Survives only as long as the page is not reloaded.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -166,7 +208,8 @@ describe('the web inbox in a real browser, with the router in another process', 
     const fresh = mention(6, 0, { text: '@acme the app charged me twice, please refund', author: { handle: 'new_nina', followers: 5_000 } });
     expect((await push(adminToken, fresh)).status).toBe(202);
     await queue.getByText(fresh.text).waitFor({ timeout: 60_000 });
-    expect(await queue.getByRole('listitem').count()).toBe(SEEDED.length + 1);
+    // The five seeded items, one handled above, and the new one.
+    expect(await queue.getByRole('listitem').count()).toBe(SEEDED.length);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await page.close();
   });

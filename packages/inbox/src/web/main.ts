@@ -135,5 +135,11 @@ document.addEventListener('keydown', (event) => {
 });
 document.getElementById('sign-out')!.addEventListener('click', () => signOut('Signed out.'));
 
-if (storedToken()) start().catch((failure: unknown) => signOut(failure instanceof Error ? `Could not load the inbox: ${failure.message}` : undefined));
-else showSignIn();
+if (storedToken()) {
+  start().catch((failure: unknown) => {
+    // A 401 has already signed out, with its own message.
+    if (!(failure instanceof ApiFailure && failure.status === 401)) signOut(`Could not load the inbox: ${failure instanceof Error ? failure.message : String(failure)}`);
+  });
+} else {
+  showSignIn();
+}
