@@ -322,7 +322,7 @@ function startsWord(text: string, index: number): boolean {
 /**
  * Openers of a question without a question mark. "is", "does" or "when"
  * alone are left out: "@acme is the worst", "when your order arrives cold"
- * are statements.
+ * are statements. Sticky: only an opener at the very start counts.
  */
 const QUESTION_OPENER = wholeWords(
   [
@@ -332,16 +332,23 @@ const QUESTION_OPENER = wholeWords(
     'is (?:there|it|this|anyone|anybody)|are (?:there|you|u|they)',
     'any ?(?:one|body)|should i',
   ].join('|'),
+  'y',
 );
 
-const LEADING_TAGS = /^(?:\s*[@#][\p{L}\p{N}_]+)+/u;
-/** Most posts start with a word: then there is no tag or space to strip and no copy to make. */
+/** The tags a post opens with ("@acme #help") and the spaces around them: what comes after is its opening. */
+const LEADING_TAGS = /(?:\s*[@#][\p{L}\p{N}_]+)*\s*/uy;
+/** Most posts start with a word: then there is no tag or space to skip. */
 const LEADING_TAGS_MAY_START = /^[\s@#]/;
 
 /** A question mark, or a post opening with a question ("why is my order late"). */
 export function isQuestion(text: string): boolean {
   if (text.includes('?')) return true;
-  const opening = LEADING_TAGS_MAY_START.test(text) ? text.replace(LEADING_TAGS, '').trimStart() : text;
-  const match = QUESTION_OPENER.exec(opening.slice(0, 24));
-  return match !== null && match.index === 0;
+  let start = 0;
+  if (LEADING_TAGS_MAY_START.test(text)) {
+    LEADING_TAGS.lastIndex = 0;
+    LEADING_TAGS.test(text);
+    start = LEADING_TAGS.lastIndex;
+  }
+  QUESTION_OPENER.lastIndex = 0;
+  return QUESTION_OPENER.test(text.slice(start, start + 24));
 }
