@@ -76,4 +76,28 @@ describe('burst grouping', () => {
     const repost = post(`RT @${original.author.handle}: ${STORY}`);
     expect(classify(repost, { rules: ACME_RULES, sentiment: fixedSentiment(), bursts: second, now: NOON + 60_000 }).burstOf).toBe(mentionId(original));
   });
+
+  it('counts copies by other accounts across batches, from the authors it hands back', () => {
+    const copies = 'Get 90% off all Acme gadgets today only, best deal on the internet, click the link in bio';
+    let bursts = new BurstIndex();
+    const verdicts = ['deals1', 'deals2', 'deals3'].map((handle, index) => {
+      const verdict = classify(post(copies, { author: { handle } }), { rules: ACME_RULES, sentiment: fixedSentiment(), bursts, now: NOON + index });
+      bursts = new BurstIndex(bursts.changes().map(([key, entry]) => [key, structuredClone(entry)]));
+      return verdict;
+    });
+    expect(verdicts.map((verdict) => verdict.spam)).toEqual([false, false, true]);
+    expect(verdicts[2]!.classification.urgency.reasons).toEqual(['same text as 2 other accounts']);
+  });
+
+  it('forgets the least recently seen keys past its bound, and hands back only keys it still holds', () => {
+    const bursts = new BurstIndex();
+    const keysOf = (key: string) => ({ keys: [key], lookup: [key], sharedText: null, original: false });
+    bursts.add('x:first', keysOf('by:a:first'), 'a', null, NOON);
+    for (let index = 0; index < BURST_SETTINGS.maxEntries; index += 1) bursts.add(`x:${index}`, keysOf(`by:a:${index}`), 'a', null, NOON);
+    expect(bursts.match('x:again', keysOf('by:a:first'), 'a', NOON).burstOf).toBeNull();
+    expect(bursts.match('x:again', keysOf('by:a:0'), 'a', NOON).burstOf).toBe('x:0');
+    const changed = bursts.changes().map(([key]) => key);
+    expect(changed).toHaveLength(BURST_SETTINGS.maxEntries);
+    expect(changed).not.toContain('by:a:first');
+  });
 });
