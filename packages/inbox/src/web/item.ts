@@ -30,11 +30,19 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
   mount(main, h('p', {}, h('a', { href: '#/queue', class: 'back' }, '← Back to the queue')), failure, status, body);
   let detail: ItemDetail | null = null;
 
-  /** Runs an action, then shows the item as it now is. */
-  const act = async (label: string, path: string, payload?: unknown) => {
+  /**
+   * Runs an action, then shows the item as it now is. The text field it sent
+   * is emptied once it succeeded, looked up by id: a live redraw may have
+   * replaced the element meanwhile.
+   */
+  const act = async (label: string, path: string, payload?: unknown, sentFieldId?: string) => {
     failure.textContent = '';
     try {
       await api(`/v1/items/${itemId}/${path}`, { method: 'POST', body: payload ?? {} });
+      if (sentFieldId) {
+        const sent = body.querySelector<HTMLTextAreaElement>(`#${sentFieldId}`);
+        if (sent) sent.value = '';
+      }
       status.textContent = label;
       await load();
       // The buttons were redrawn: keep keyboard users on the page, at the confirmation.
@@ -58,7 +66,7 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
     handled.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = note.value.trim();
-      void act('Marked handled', 'handled', text ? { note: text } : {});
+      void act('Marked handled', 'handled', text ? { note: text } : {}, 'handled-note');
     });
 
     const snoozeFor = h('select', { id: 'snooze-for', name: 'for' }, ...SNOOZE_CHOICES.map(([minutes, text]) => h('option', { value: minutes }, text)));
@@ -102,12 +110,15 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const value = text.value.trim();
-      if (value) void act('Note added', 'notes', { text: value });
+      if (value) void act('Note added', 'notes', { text: value }, 'note-text');
     });
     return form;
   };
 
   const draw = (d: ItemDetail) => {
+    // A live change redraws the page while someone may be typing a note: keep what they typed and where they were.
+    const typed = new Map([...body.querySelectorAll('textarea')].map((field) => [field.id, field.value]));
+    const focusedId = body.contains(document.activeElement) ? document.activeElement?.id : undefined;
     const { item, mention, classification } = d;
     document.title = `${item.priority} @${mention.author.handle} · Earshot`;
     const engagement = Object.entries(mention.engagement).filter(([, value]) => typeof value === 'number').map(([key, value]) => `${formatCount(value as number)} ${key}`).join(' · ');
@@ -192,6 +203,11 @@ export function renderItem(main: HTMLElement, context: AppContext, itemId: strin
       ),
     );
     body.setAttribute('aria-busy', 'false');
+    for (const [id, value] of typed) {
+      const field = body.querySelector<HTMLTextAreaElement>(`textarea#${id}`);
+      if (field) field.value = value;
+    }
+    if (focusedId) body.querySelector<HTMLElement>(`#${focusedId}`)?.focus();
   };
 
   const load = async () => {
