@@ -41,7 +41,9 @@ export async function ensureEmbeddedPostgres(dataDir: string, logger: Logger): P
     return { url: urlFor(previous), owned: true, stop: () => stopOrphan(join(root, 'pg')) };
   }
 
-  const state: State = { port: await freePort(), password: previous?.password ?? randomBytes(18).toString('hex'), ownerPid: process.pid };
+  // The same address as before when it is still free: clients that kept the URL reconnect after a restart.
+  const port = previous && (await isPortFree(previous.port)) ? previous.port : await freePort();
+  const state: State = { port, password: previous?.password ?? randomBytes(18).toString('hex'), ownerPid: process.pid };
   const pgdata = join(root, 'pg');
   const asRoot = userInfo().uid === 0;
   if (asRoot) makeReachableForPostgresUser(root);
@@ -170,12 +172,20 @@ function makeReachableForPostgresUser(root: string): void {
   }
 }
 
-function freePort(): Promise<number> {
+function isPortFree(port: number): Promise<boolean> {
+  return freePort(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Listens on `port` (0: any) on loopback, closes at once and resolves with the port it got; rejects when it is taken. */
+function freePort(port = 0): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.unref();
     probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.listen(port, '127.0.0.1', () => {
       const address = probe.address();
       probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no free port'))));
     });
