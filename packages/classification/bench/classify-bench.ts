@@ -1,7 +1,8 @@
 /**
  * Classifier throughput on one core: `classify()` per mention (the shipped
  * sentiment model, noise rules, near-duplicate index, urgency, category and
- * priority), which is the CPU work the classifier service does per mention.
+ * priority) and its spike input, which is the CPU work the classifier
+ * service does per mention.
  *
  *   pnpm exec tsx packages/classification/bench/classify-bench.ts [--data tweets.tsv|tweets.csv]
  *
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { MentionSchema, type Category, type Mention } from '@earshot/domain';
 import { loadPostTexts } from '@earshot/matcher/bench';
 import { loadSentimentModel } from '@earshot/sentiment';
-import { BurstIndex, classify, compileClassifierRules, type SentimentScorer } from '../src/index.js';
+import { BurstIndex, classify, compileClassifierRules, spikeInput, type SentimentScorer } from '../src/index.js';
 
 export interface ClassifierBenchmarkOptions {
   /** Path of a TSV or CSV file of posts; generated posts when absent. */
@@ -28,6 +29,8 @@ export interface ClassifierBenchmarkResult {
   readonly categories: Readonly<Record<Category, number>>;
   readonly spam: number;
   readonly bursts: number;
+  /** Negative, kept mentions handed to the spike detector. */
+  readonly spikeInputs: number;
 }
 
 /** Long enough for the JIT to settle and the clock's resolution not to matter. */
@@ -101,13 +104,15 @@ function pass(mentions: readonly Mention[], sentiment: SentimentScorer) {
   const categories = Object.fromEntries(['complaint', 'question', 'praise', 'lead', 'crisis', 'spam', 'other'].map((name) => [name, 0])) as Record<Category, number>;
   let spam = 0;
   let burstCount = 0;
+  let spikeInputs = 0;
   for (const mention of mentions) {
     const verdict = classify(mention, { rules: RULES, sentiment, bursts, now: NOW });
     categories[verdict.classification.category] += 1;
     if (verdict.spam) spam += 1;
     if (verdict.burstOf !== null) burstCount += 1;
+    if (spikeInput(mention, verdict) !== null) spikeInputs += 1;
   }
-  return { categories, spam, bursts: burstCount };
+  return { categories, spam, bursts: burstCount, spikeInputs };
 }
 
 /**
@@ -153,6 +158,7 @@ function main(): void {
     'sentiment model alone, texts/s per core': result.sentimentPerSecond,
     spam: result.spam,
     'near-duplicates': result.bursts,
+    'spike inputs (negative, kept)': result.spikeInputs,
   });
   console.table(result.categories);
 }
