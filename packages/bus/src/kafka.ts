@@ -19,6 +19,56 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
 }
 
+const DEFAULT_PARTITIONS = 6;
+
+/**
+ * Joins the batches different partitions hand over at the same moment into
+ * one call of `handle`, up to `limit` messages, so a handler's fixed cost
+ * per batch (a transaction, its round trips) is paid once per fetch rather
+ * than once per partition. Calls of `handle` never overlap, and a
+ * partition hands over its next batch only once its previous one is done,
+ * so each partition's messages still arrive in order. Resolves each
+ * hand-over with the result of the call that took it.
+ */
+function coalesce(limit: number, handle: (messages: RawMessage[], keepAlive: () => Promise<void>) => Promise<boolean>) {
+  interface Waiting {
+    messages: RawMessage[];
+    keepAlive: () => Promise<void>;
+    settle: (result: Promise<boolean>) => void;
+  }
+  const waiting: Waiting[] = [];
+  let running = false;
+
+  async function drain(): Promise<void> {
+    running = true;
+    while (waiting.length > 0) {
+      const taken = [waiting.shift()!];
+      let size = taken[0]!.messages.length;
+      while (waiting.length > 0 && size + waiting[0]!.messages.length <= limit) {
+        size += waiting[0]!.messages.length;
+        taken.push(waiting.shift()!);
+      }
+      const result = handle(
+        taken.flatMap((entry) => entry.messages),
+        async () => void (await Promise.all(taken.map((entry) => entry.keepAlive()))),
+      );
+      for (const entry of taken) entry.settle(result);
+      await result.catch(() => undefined);
+    }
+    running = false;
+  }
+
+  return (messages: RawMessage[], keepAlive: () => Promise<void>): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      waiting.push({ messages, keepAlive, settle: resolve });
+      // The other partitions' batches of the same fetch are handed over in the same turn of the event loop.
+      if (!running) {
+        running = true;
+        setImmediate(() => void drain());
+      }
+    });
+}
+
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.NOTHING]: 'error',
@@ -81,7 +131,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
             waitForLeaders: true,
             topics: missing.map((topic) => ({
               topic,
-              numPartitions: options.partitions ?? 6,
+              numPartitions: options.partitions ?? DEFAULT_PARTITIONS,
               replicationFactor: options.replicationFactor ?? 1,
             })),
           });
@@ -126,6 +176,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       const stopper = new AbortController();
       const process = createBatchProcessor({ subscription: subscribe, logger, sendDeadLetters: (messages) => send(prefix + DEAD_LETTER_TOPIC, messages) });
       const batchSize = subscribe.maxBatchSize ?? 100;
+      const handOver = coalesce(batchSize, (messages, keepAlive) => process(messages, { signal: stopper.signal, keepAlive }));
 
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         // kafkajs restarts itself after retriable errors; anything else leaves it dead.
@@ -140,7 +191,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        // Every partition's batch is in hand at once, so handOver can join them into one handler call.
+        partitionsConsumedConcurrently: options.partitions ?? DEFAULT_PARTITIONS,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           for (let start = 0; start < batch.messages.length; start += batchSize) {
             if (!isRunning() || isStale() || stopper.signal.aborted) return;
@@ -152,7 +204,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               partition: batch.partition,
               offset: message.offset,
             }));
-            const completed = await process(raw, { signal: stopper.signal, keepAlive: heartbeat });
+            const completed = await handOver(raw, heartbeat);
             if (!completed) return;
             const last = slice[slice.length - 1]!.offset;
             resolveOffset(last);

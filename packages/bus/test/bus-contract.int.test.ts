@@ -75,6 +75,37 @@ describe.each(implementations)('bus contract: $kind', ({ kind, available }) => {
     expect(received[0]!.value.engagement).toBeDefined();
   });
 
+  it.runIf(available)('hands over one batch at a time, never more than maxBatchSize, with many keys waiting', async () => {
+    const { bus } = open();
+    const published = Array.from({ length: 300 }, (_, i) => ({ key: `x:key-${i % 30}`, value: fakeMention(i) }));
+    await bus.publish('mentions.raw', published);
+
+    let running = 0;
+    let overlapped = false;
+    const sizes: number[] = [];
+    const received: Array<Delivery<'mentions.raw'>> = [];
+    subscriptions.push(
+      await bus.subscribe({
+        topic: 'mentions.raw',
+        group: 'one-at-a-time',
+        maxBatchSize: 40,
+        handler: async (batch) => {
+          running += 1;
+          overlapped ||= running > 1;
+          sizes.push(batch.length);
+          // Yield to the event loop, so any other batch in hand would be handed over meanwhile.
+          await new Promise((resolve) => setImmediate(resolve));
+          received.push(...batch);
+          running -= 1;
+        },
+      }),
+    );
+    await waitFor(() => received.length >= 300, { what: 'all 300 messages' });
+    expect(overlapped).toBe(false);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(40);
+    expect(new Set(received.map((m) => m.value.externalId)).size).toBe(300);
+  });
+
   it.runIf(available)('refuses to publish a message its topic schema rejects, naming the field', async () => {
     const { bus } = open();
     await expect(bus.publish('mentions.raw', [{ key: 'x:1', value: { ...fakeMention(1), createdAt: 'yesterday' } }])).rejects.toThrow(

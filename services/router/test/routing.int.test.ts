@@ -58,6 +58,19 @@ describe('routing classified mentions into items', () => {
     expect(rows[0].n).toBe(4);
   });
 
+  it('routes a batch once however often it is delivered: one item, timeline entry and alert per mention, alerts in arrival order', async () => {
+    const { db, newRouter } = await open();
+    const batch = [classified(30), classified(31), classified(32)];
+    await newRouter(new FakeClock().now).routeClassified(batch);
+    await newRouter(new FakeClock().now).routeClassified([...batch].reverse());
+
+    const items = await Promise.all(batch.map((message) => itemOf(db.pool, message.id)));
+    for (const item of items) expect(await timeline(db.pool, item.id)).toHaveLength(1);
+    expect((await outbox(db.pool)).map((row) => row.dedupe_key)).toEqual(items.map((item) => `alert:${item.id}:C0SUPPORT`));
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM classifications WHERE mention_id = ANY($1)', [batch.map((message) => message.id)]);
+    expect(rows[0].n).toBe(3);
+  });
+
   it('adds a near-duplicate to the first mention’s item, once however often it is delivered', async () => {
     const { db, newRouter } = await open();
     const router = newRouter(new FakeClock().now);
