@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,7 +52,8 @@ export async function ownPostgres(dataDir: string, logger: Logger): Promise<OwnP
   return {
     url,
     async stop() {
-      await server?.stop();
+      // Ctrl-C reaches PostgreSQL too (same process group): it has stopped by itself, and waiting for its exit would wait forever.
+      if (existsSync(join(dataDir, 'pg', 'postmaster.pid'))) await server?.stop();
       server = null;
     },
     async start() {

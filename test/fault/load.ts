@@ -20,6 +20,8 @@ export interface Load {
   retries: number;
   /** Stops offering new batches and waits until every batch in hand is accepted. */
   stop(): Promise<void>;
+  /** Stops at once, giving up on the batches in hand (an interrupted run). */
+  abandon(): void;
 }
 
 /** Longest a request may take before it is abandoned and sent again (the API's publish may be stuck on a broker that is down). */
@@ -37,10 +39,11 @@ export function startLoad(options: LoadOptions): Load {
   let next = 0;
   let nextAt = Date.now();
   let running = true;
+  let abandoned = false;
   let retries = 0;
 
   const send = async (batch: MentionInput[]) => {
-    for (;;) {
+    while (!abandoned) {
       const answer = await fetch(`${options.apiUrl()}/v1/mentions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
@@ -78,6 +81,10 @@ export function startLoad(options: LoadOptions): Load {
     async stop() {
       running = false;
       await Promise.all(workers);
+    },
+    abandon() {
+      running = false;
+      abandoned = true;
     },
   };
 }

@@ -90,9 +90,13 @@ function cleanUp(): Promise<void> {
   })();
   return cleaning;
 }
+/** On Ctrl-C: what must not wait (the load, the services) is dropped at once, then the broker and the database are stopped as usual. */
+const interruptions: Array<() => void> = [];
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (cleaning) return;
     note(`${signal}: stopping everything the run started`);
+    for (const interrupt of interruptions) interrupt();
     void cleanUp().finally(() => process.exit(130));
   });
 }
@@ -146,7 +150,10 @@ async function main(): Promise<number> {
     'api' | 'classifier' | 'router',
     ServiceProcess
   >;
-  for (const service of Object.values(services)) cleanups.push({ what: `stop ${service.name}`, undo: () => service.stop() });
+  for (const service of Object.values(services)) {
+    cleanups.push({ what: `stop ${service.name}`, undo: () => service.stop() });
+    interruptions.push(() => service.killNow());
+  }
   await Promise.all(Object.values(services).map((service) => service.start()));
   note(`services up: ${Object.values(services).map((service) => `${service.name} pid ${service.pid}`).join(', ')}`);
 
@@ -161,6 +168,7 @@ async function main(): Promise<number> {
     mention: (n) => workloadMention(n, deskList, options.alertEvery),
   });
   cleanups.push({ what: 'stop the load', undo: () => load.stop() });
+  interruptions.push(() => load.abandon());
   note(`load: ${options.rate} mentions/s through POST /v1/mentions`);
 
   const faults = new Faults(pool, options.rate);
