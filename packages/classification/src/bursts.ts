@@ -96,28 +96,50 @@ export interface BurstMatch {
  * loads the entries a batch needs from PostgreSQL, runs the batch through an
  * index built on them and writes back `changes()`; the CLI keeps one in memory.
  *
- * Entries are kept in slots of flat tables rather than as objects: every kept
- * mention adds two or three keys, and an object per key (with its times boxed
- * and an array of authors) was most of what the garbage collector had to
- * move. `BurstEntry` objects exist only at the edges (constructor, `changes()`).
+ * Everything is kept in flat typed tables indexed by slot, not in a
+ * `Map<string, …>` and objects: every kept mention adds two or three keys,
+ * and keeping each key string alive (and its entry object, boxed times and
+ * array of authors) was most of what the garbage collector had to move. The
+ * key itself lives as UTF-16 code units in one shared buffer, found through
+ * an open-addressing table on a hash of it and compared character by
+ * character, so a lookup is exact; a key is a string again only in
+ * `changes()`. The least-recently-used order for eviction is a linked list
+ * over the slots. `BurstEntry` objects exist only at the edges (constructor,
+ * `changes()`).
  */
 export class BurstIndex {
-  /** Key → slot; in least-recently-used order, for eviction. */
-  private readonly slotOf = new Map<string, number>();
+  /** Hash table over the keys, linear probing: slot + 1, 0 for an empty bucket. Never more than half full. */
+  private buckets = new Int32Array(INITIAL_SLOTS * 2);
+  private keyCount = 0;
+  /** Per slot: the key's hash, and where its code units are in `keyChars`. */
+  private keyHash = new Int32Array(INITIAL_SLOTS);
+  private keyStart = new Int32Array(INITIAL_SLOTS);
+  private keyLength = new Int32Array(INITIAL_SLOTS);
+  private keyChars = new Uint16Array(INITIAL_SLOTS * 32);
+  private keyCharsUsed = 0;
+  /** Code units of evicted keys, reclaimed by compacting `keyChars` once they are half of it. */
+  private keyCharsFreed = 0;
+  /** Least-recently-used order, for eviction: each slot's neighbours (-1: none) and the list's ends. */
+  private older = new Int32Array(INITIAL_SLOTS);
+  private newer = new Int32Array(INITIAL_SLOTS);
+  private oldest = -1;
+  private newest = -1;
   private readonly rootIds: string[] = [];
   /** One author as a string (most keys never see a second), several as an array. */
   private readonly authors: Array<string | string[]> = [];
-  private firstSeenAt: Float64Array = new Float64Array(INITIAL_SLOTS);
-  private lastSeenAt: Float64Array = new Float64Array(INITIAL_SLOTS);
+  private firstSeenAt = new Float64Array(INITIAL_SLOTS);
+  private lastSeenAt = new Float64Array(INITIAL_SLOTS);
   private slotsUsed = 0;
   /** Slots of evicted keys, reused before new ones. */
   private readonly freeSlots: number[] = [];
   /**
-   * Keys added or updated, in order, possibly repeated or since evicted:
-   * `changes()` sorts that out once per batch, which costs less than a set
-   * kept up to date for every key of every mention.
+   * Slots whose keys were added or updated, in the order first changed, and
+   * per slot its place in that list + 1 (0: not listed). An evicted key's
+   * listing goes stale (its place is cleared), and a slot reused for another
+   * key is listed anew; `changes()` reads only the current listings.
    */
-  private changedKeys: string[] = [];
+  private changedSlots: number[] = [];
+  private changedAt = new Int32Array(INITIAL_SLOTS);
   /**
    * The keys `match` was last asked about, when, and the slots it found for
    * their `lookup` keys (-1: none): `add` for the same mention, which follows
@@ -129,7 +151,9 @@ export class BurstIndex {
 
   constructor(initial: Iterable<readonly [string, BurstEntry]> = []) {
     for (const [key, entry] of initial) {
-      const slot = this.slotOf.get(key) ?? this.newSlot(key);
+      const hash = hashKey(key);
+      let slot = this.find(key, hash);
+      if (slot < 0) slot = this.newSlot(key, hash);
       this.fill(slot, entry.rootId, entry.firstSeenAt, entry.lastSeenAt, entry.authors.length === 1 ? entry.authors[0]! : [...entry.authors]);
     }
   }
@@ -139,7 +163,7 @@ export class BurstIndex {
     let copies = -1;
     for (let index = 0; index < mentionKeys.lookup.length; index += 1) {
       const key = mentionKeys.lookup[index]!;
-      const slot = this.slotOf.get(key) ?? -1;
+      const slot = this.find(key, hashKey(key));
       this.matchedSlots[index] = slot;
       if (slot < 0 || !this.isLive(slot, now)) continue;
       if (key === mentionKeys.sharedText) copies = slot;
@@ -162,63 +186,183 @@ export class BurstIndex {
       const key = mentionKeys.keys[index]!;
       // A key looked up by `match` for this mention is not looked up again (unless listed twice: then the first listing changed it).
       const matchedAs = matchedJustBefore && mentionKeys.keys.indexOf(key) === index ? mentionKeys.lookup.indexOf(key) : -1;
-      const slot = matchedAs >= 0 ? this.matchedSlots[matchedAs]! : (this.slotOf.get(key) ?? -1);
+      const hash = matchedAs >= 0 ? 0 : hashKey(key);
+      let slot = matchedAs >= 0 ? this.matchedSlots[matchedAs]! : this.find(key, hash);
       if (slot < 0) {
-        this.fill(this.newSlot(key), burstOf ?? mentionId, now, now, author);
-      } else if (!this.isLive(slot, now)) {
-        // An expired key starts over in its slot (and keeps its place in the eviction order, as a map entry overwritten would).
+        slot = this.newSlot(key, matchedAs >= 0 ? hashKey(key) : hash);
         this.fill(slot, burstOf ?? mentionId, now, now, author);
       } else {
-        this.lastSeenAt[slot] = Math.max(this.lastSeenAt[slot]!, now);
-        this.addAuthor(slot, author);
-        // Re-inserting keeps the map in least-recently-used order for eviction.
-        this.slotOf.delete(key);
-        this.slotOf.set(key, slot);
+        this.update(slot, burstOf ?? mentionId, author, now);
       }
-      this.changedKeys.push(key);
+      if (this.changedAt[slot] === 0) this.changedAt[slot] = this.changedSlots.push(slot);
     }
-    if (this.slotOf.size > BURST_SETTINGS.maxEntries) {
-      for (const [oldest, slot] of this.slotOf) {
-        if (this.slotOf.size <= BURST_SETTINGS.maxEntries) break;
-        this.slotOf.delete(oldest);
-        this.freeSlots.push(slot);
-      }
-    }
-    // A long-lived index (the CLI's) would otherwise remember every key it ever changed.
-    if (this.changedKeys.length > 2 * BURST_SETTINGS.maxEntries) this.changedKeys = this.changedKeysPresent();
+    while (this.keyCount > BURST_SETTINGS.maxEntries) this.evict(this.oldest);
+    // A long-lived index (the CLI's) would otherwise keep a stale listing for every key it ever evicted.
+    if (this.changedSlots.length > 2 * BURST_SETTINGS.maxEntries) this.changedSlots = this.currentChanges();
   }
 
   /** Entries added or updated since the index was built (and not evicted since), for writing back. */
   changes(): Array<[string, BurstEntry]> {
-    return this.changedKeysPresent().map((key) => {
-      const slot = this.slotOf.get(key)!;
+    this.changedSlots = this.currentChanges();
+    return this.changedSlots.map((slot) => {
       const authors = this.authors[slot]!;
       const entry = { rootId: this.rootIds[slot]!, firstSeenAt: this.firstSeenAt[slot]!, lastSeenAt: this.lastSeenAt[slot]!, authors: typeof authors === 'string' ? [authors] : [...authors] };
-      return [key, entry];
+      return [this.keyOf(slot), entry];
     });
   }
 
-  /** Each changed key once, in the order first changed, leaving out keys evicted since. */
-  private changedKeysPresent(): string[] {
-    return [...new Set(this.changedKeys)].filter((key) => this.slotOf.has(key));
+  /** The current listings of `changedSlots`, renumbered: the list to keep in its place. */
+  private currentChanges(): number[] {
+    const current: number[] = [];
+    for (let index = 0; index < this.changedSlots.length; index += 1) {
+      const slot = this.changedSlots[index]!;
+      if (this.changedAt[slot] === index + 1) this.changedAt[slot] = current.push(slot);
+    }
+    return current;
+  }
+
+  /**
+   * A key seen again: a live one is touched (last seen, author, most
+   * recently used); an expired one starts over in its slot, keeping its place
+   * in the eviction order (as an entry overwritten in a map would).
+   */
+  private update(slot: number, rootId: string, author: string, now: number): void {
+    if (!this.isLive(slot, now)) {
+      this.fill(slot, rootId, now, now, author);
+      return;
+    }
+    this.lastSeenAt[slot] = Math.max(this.lastSeenAt[slot]!, now);
+    this.addAuthor(slot, author);
+    this.unlink(slot);
+    this.linkNewest(slot);
   }
 
   private isLive(slot: number, now: number): boolean {
     return this.lastSeenAt[slot]! >= now - BURST_SETTINGS.windowMs;
   }
 
-  private newSlot(key: string): number {
+  /** The slot holding `key` (whose hash is `hash`), or -1. */
+  private find(key: string, hash: number): number {
+    const mask = this.buckets.length - 1;
+    for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+      const entry = this.buckets[bucket]!;
+      if (entry === 0) return -1;
+      if (this.keyHash[entry - 1] === hash && this.holdsKey(entry - 1, key)) return entry - 1;
+    }
+  }
+
+  private holdsKey(slot: number, key: string): boolean {
+    if (this.keyLength[slot] !== key.length) return false;
+    const start = this.keyStart[slot]!;
+    for (let index = 0; index < key.length; index += 1) if (this.keyChars[start + index] !== key.charCodeAt(index)) return false;
+    return true;
+  }
+
+  private keyOf(slot: number): string {
+    const start = this.keyStart[slot]!;
+    return String.fromCharCode(...this.keyChars.subarray(start, start + this.keyLength[slot]!));
+  }
+
+  /** A slot for a key not in the index: recorded under it and made the most recently used; its entry is the caller's to fill. */
+  private newSlot(key: string, hash: number): number {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.slotsUsed;
       this.slotsUsed += 1;
-      if (slot === this.firstSeenAt.length) {
-        this.firstSeenAt = grown(this.firstSeenAt);
-        this.lastSeenAt = grown(this.lastSeenAt);
+      if (slot === this.keyHash.length) this.growSlots();
+    }
+    if (this.keyCharsUsed + key.length > this.keyChars.length) this.makeRoomForChars(key.length);
+    const start = this.keyCharsUsed;
+    for (let index = 0; index < key.length; index += 1) this.keyChars[start + index] = key.charCodeAt(index);
+    this.keyCharsUsed += key.length;
+    this.keyStart[slot] = start;
+    this.keyLength[slot] = key.length;
+    this.keyHash[slot] = hash;
+    this.changedAt[slot] = 0;
+    this.keyCount += 1;
+    this.linkNewest(slot);
+    if (this.keyCount * 2 > this.buckets.length) this.rehash(this.buckets.length * 2);
+    else this.place(slot);
+    return slot;
+  }
+
+  private place(slot: number): void {
+    const mask = this.buckets.length - 1;
+    let bucket = this.keyHash[slot]! & mask;
+    while (this.buckets[bucket] !== 0) bucket = (bucket + 1) & mask;
+    this.buckets[bucket] = slot + 1;
+  }
+
+  /** All keys placed again in a table of `size` buckets (a power of two). */
+  private rehash(size: number): void {
+    this.buckets = new Int32Array(size);
+    for (let slot = this.oldest; slot >= 0; slot = this.newer[slot]!) this.place(slot);
+  }
+
+  /** Drops the least recently used key: out of the table (shifting later entries of its run back, so no probe stops short), the order and the change list. */
+  private evict(slot: number): void {
+    const mask = this.buckets.length - 1;
+    let hole = this.keyHash[slot]! & mask;
+    while (this.buckets[hole] !== slot + 1) hole = (hole + 1) & mask;
+    for (let bucket = (hole + 1) & mask; this.buckets[bucket] !== 0; bucket = (bucket + 1) & mask) {
+      const entry = this.buckets[bucket]!;
+      const home = this.keyHash[entry - 1]! & mask;
+      // The entry may move into the hole unless its home lies after the hole (cyclically), up to where it is.
+      if (((bucket - home) & mask) >= ((bucket - hole) & mask)) {
+        this.buckets[hole] = entry;
+        hole = bucket;
       }
     }
-    this.slotOf.set(key, slot);
-    return slot;
+    this.buckets[hole] = 0;
+    this.unlink(slot);
+    this.keyCount -= 1;
+    this.keyCharsFreed += this.keyLength[slot]!;
+    this.changedAt[slot] = 0;
+    this.freeSlots.push(slot);
+  }
+
+  private linkNewest(slot: number): void {
+    this.older[slot] = this.newest;
+    this.newer[slot] = -1;
+    if (this.newest >= 0) this.newer[this.newest] = slot;
+    else this.oldest = slot;
+    this.newest = slot;
+  }
+
+  private unlink(slot: number): void {
+    const older = this.older[slot]!;
+    const newer = this.newer[slot]!;
+    if (older >= 0) this.newer[older] = newer;
+    else this.oldest = newer;
+    if (newer >= 0) this.older[newer] = older;
+    else this.newest = older;
+  }
+
+  /** Room for `length` more code units: evicted keys' space reclaimed when it is most of the buffer, else a larger buffer. */
+  private makeRoomForChars(length: number): void {
+    const needed = this.keyCharsUsed - this.keyCharsFreed + length;
+    const chars = needed * 2 <= this.keyChars.length ? new Uint16Array(this.keyChars.length) : new Uint16Array(Math.max(this.keyChars.length * 2, needed * 2));
+    let used = 0;
+    for (let slot = this.oldest; slot >= 0; slot = this.newer[slot]!) {
+      const start = this.keyStart[slot]!;
+      chars.set(this.keyChars.subarray(start, start + this.keyLength[slot]!), used);
+      this.keyStart[slot] = used;
+      used += this.keyLength[slot]!;
+    }
+    this.keyChars = chars;
+    this.keyCharsUsed = used;
+    this.keyCharsFreed = 0;
+  }
+
+  private growSlots(): void {
+    this.keyHash = grown(this.keyHash);
+    this.keyStart = grown(this.keyStart);
+    this.keyLength = grown(this.keyLength);
+    this.older = grown(this.older);
+    this.newer = grown(this.newer);
+    this.changedAt = grown(this.changedAt);
+    this.firstSeenAt = grown(this.firstSeenAt);
+    this.lastSeenAt = grown(this.lastSeenAt);
   }
 
   private fill(slot: number, rootId: string, firstSeenAt: number, lastSeenAt: number, authors: string | string[]): void {
@@ -247,11 +391,19 @@ export class BurstIndex {
   }
 }
 
+/** A 32-bit hash of a key for the index's table (multiply-xorshift, as in `fingerprint`'s lanes). */
+function hashKey(key: string): number {
+  let hash = 0x9e3779b9;
+  for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 2654435761);
+  hash = Math.imul(hash ^ (hash >>> 16), 2246822507);
+  return hash ^ (hash >>> 13);
+}
+
 /** Slots the tables start with; they double as needed. */
 const INITIAL_SLOTS = 1_024;
 
-function grown(table: Float64Array): Float64Array {
-  const larger = new Float64Array(table.length * 2);
+function grown<Table extends Float64Array | Int32Array>(table: Table): Table {
+  const larger = new (table.constructor as new (length: number) => Table)(table.length * 2);
   larger.set(table);
   return larger;
 }
