@@ -338,20 +338,24 @@ export class BurstIndex {
     else this.newest = older;
   }
 
-  /** Room for `length` more code units: evicted keys' space reclaimed when it is most of the buffer, else a larger buffer. */
+  /** Room for `length` more code units: a larger buffer when the live keys would fill half of it, and evicted keys' space reclaimed. */
   private makeRoomForChars(length: number): void {
     const needed = this.keyCharsUsed - this.keyCharsFreed + length;
-    const chars = needed * 2 <= this.keyChars.length ? new Uint16Array(this.keyChars.length) : new Uint16Array(Math.max(this.keyChars.length * 2, needed * 2));
-    let used = 0;
-    for (let slot = this.oldest; slot >= 0; slot = this.newer[slot]!) {
-      const start = this.keyStart[slot]!;
-      chars.set(this.keyChars.subarray(start, start + this.keyLength[slot]!), used);
-      this.keyStart[slot] = used;
-      used += this.keyLength[slot]!;
+    const chars = new Uint16Array(needed * 2 <= this.keyChars.length ? this.keyChars.length : Math.max(this.keyChars.length * 2, needed * 2));
+    if (this.keyCharsFreed === 0) {
+      chars.set(this.keyChars.subarray(0, this.keyCharsUsed));
+    } else {
+      let used = 0;
+      for (let slot = this.oldest; slot >= 0; slot = this.newer[slot]!) {
+        const start = this.keyStart[slot]!;
+        chars.set(this.keyChars.subarray(start, start + this.keyLength[slot]!), used);
+        this.keyStart[slot] = used;
+        used += this.keyLength[slot]!;
+      }
+      this.keyCharsUsed = used;
+      this.keyCharsFreed = 0;
     }
     this.keyChars = chars;
-    this.keyCharsUsed = used;
-    this.keyCharsFreed = 0;
   }
 
   private growSlots(): void {
