@@ -100,4 +100,27 @@ describe('burst grouping', () => {
     expect(changed).toHaveLength(BURST_SETTINGS.maxEntries);
     expect(changed).not.toContain('by:a:first');
   });
+
+  it('keeps a key seen again while ever newer ones come and go, through several times its bound of churn', () => {
+    const bursts = new BurstIndex();
+    const keysOf = (key: string) => ({ keys: [key], lookup: [key], sharedText: null, original: false });
+    const churnKey = (index: number) => `by:a:${index}:${'é'.repeat(index % 40)}`;
+    bursts.add('x:early', keysOf('by:a:early'), 'a', null, NOON);
+    bursts.add('x:keep', keysOf('by:a:keep'), 'a', null, NOON);
+    for (let index = 0; index < 3 * BURST_SETTINGS.maxEntries; index += 1) {
+      bursts.add(`x:${index}`, keysOf(churnKey(index)), 'a', null, NOON);
+      if (index % 1_000 === 0) bursts.add('x:copy', keysOf('by:a:keep'), 'b', 'x:keep', NOON);
+      // Handing back changes midway (a service writing back a batch) must not lose later ones.
+      if (index === BURST_SETTINGS.maxEntries) bursts.changes();
+    }
+    const last = 3 * BURST_SETTINGS.maxEntries - 1;
+    expect(bursts.match('x:again', keysOf('by:a:keep'), 'c', NOON).burstOf).toBe('x:keep');
+    expect(bursts.match('x:again', keysOf('by:a:early'), 'c', NOON).burstOf).toBeNull();
+    expect(bursts.match('x:again', keysOf(churnKey(last)), 'c', NOON).burstOf).toBe(`x:${last}`);
+    expect(bursts.match('x:again', keysOf(churnKey(last - BURST_SETTINGS.maxEntries)), 'c', NOON).burstOf).toBeNull();
+    const changes = new Map(bursts.changes());
+    expect(changes.size).toBe(BURST_SETTINGS.maxEntries);
+    expect(changes.get('by:a:keep')).toEqual({ rootId: 'x:keep', firstSeenAt: NOON, lastSeenAt: NOON, authors: ['a', 'b'] });
+    expect(changes.get(churnKey(last))).toEqual({ rootId: `x:${last}`, firstSeenAt: NOON, lastSeenAt: NOON, authors: ['a'] });
+  });
 });
