@@ -7,6 +7,14 @@ export const PR_RISK = {
   shares: 100,
 } as const;
 
+/**
+ * Below this confidence a negative label on a question with no complaint cue
+ * is read as a question: the sentiment model is biased toward negative (for
+ * recall on complaints), and plain support questions ("how do I change my
+ * delivery address?") often land just over the line.
+ */
+export const QUESTION_OVER_WEAK_NEGATIVE = 0.8;
+
 /** Cues that make a post a crisis on their own. */
 const CRISIS_CUES: ReadonlySet<IntentCue> = new Set(['threat', 'safety', 'legal', 'security']);
 /** Cues of a complaint, even without a sentiment word ("still waiting for my refund"). */
@@ -31,7 +39,9 @@ export function categorize({ mention, sentiment, cues, question }: CategoryInput
 
   if (cues.some((cue) => CRISIS_CUES.has(cue))) return 'crisis';
   if (negative && (cues.includes('viral') || (mention.author.followers ?? 0) >= PR_RISK.followers || reposts + quotes >= PR_RISK.shares)) return 'crisis';
-  if (negative || (!positive && cues.some((cue) => COMPLAINT_CUES.has(cue)))) return 'complaint';
+  const complaintCue = cues.some((cue) => COMPLAINT_CUES.has(cue));
+  const plainQuestion = question && !complaintCue && sentiment.confidence < QUESTION_OVER_WEAK_NEGATIVE;
+  if ((negative && !plainQuestion) || (!positive && complaintCue)) return 'complaint';
   if (cues.includes('purchase')) return 'lead';
   if (question || cues.includes('support')) return 'question';
   if (positive) return 'praise';

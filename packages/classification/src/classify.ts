@@ -15,7 +15,7 @@ import { scoreUrgency } from './urgency.js';
  * noise); it goes into each classification's `modelVersion` beside the
  * sentiment model's, so a stored verdict says what produced it.
  */
-export const RULES_VERSION = 'rules-2026.11.1';
+export const RULES_VERSION = 'rules-2026.11.2';
 
 /** What the classifier needs from a sentiment model (`@earshot/sentiment`'s shipped model, or its baseline). */
 export interface SentimentScorer {
