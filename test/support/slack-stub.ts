@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
  * fields, with `blocks` and `attachments` JSON-parsed), answers like Slack
  * (`{ ok: true, channel, ts }`), and can be told to answer 429 with
  * Retry-After, an HTTP error, a Slack error, or nothing at all (held).
+ * conversations.history / replies list the messages it accepted, newest
+ * first, with their metadata when `include_all_metadata` is set.
  */
 
 export type StubReply =
@@ -16,7 +18,18 @@ export type StubReply =
   | { kind: 'http-error'; status: number }
   | { kind: 'slack-error'; error: string }
   /** Never answer: the request hangs until dropHeld() or close() resets its connection. */
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /** chat.postMessage: post the message (it shows in history), then never answer, like a caller that died before reading the answer. */
+  | { kind: 'post-then-hold' };
+
+/** A message the stub accepted, as conversations.history / replies return it. */
+export interface StubMessage {
+  channel: string;
+  ts: string;
+  text: unknown;
+  threadTs?: string;
+  metadata?: unknown;
+}
 
 export interface SlackCall {
   /** Web API method, e.g. `chat.postMessage`. */
@@ -25,7 +38,7 @@ export interface SlackCall {
   token: string | null;
   receivedAt: number;
   reply: StubReply['kind'];
-  /** For answered `chat.postMessage` calls: the channel and ts the stub gave the message. */
+  /** For accepted `chat.postMessage` calls: the channel and ts the stub gave the message. */
   posted?: { channel: string; ts: string };
 }
 
@@ -40,6 +53,8 @@ export interface SlackStub {
   posts(channel?: string): SlackCall[];
   /** chat.update calls answered ok. */
   updates(): SlackCall[];
+  /** Every message posted, answered or not, oldest first. */
+  messages: StubMessage[];
   /** Answer the next requests with these replies, in order, then ok again. */
   queue(...replies: StubReply[]): void;
   /** Decide the reply of each request (after the queue is empty); undefined → ok. */
@@ -71,7 +86,7 @@ export async function startSlackStub(): Promise<SlackStub> {
   const queued: StubReply[] = [];
   const held: ServerResponse[] = [];
   let responder: ((call: SlackCall) => StubReply | undefined) | null = null;
-  let messages = 0;
+  const messages: StubMessage[] = [];
 
   const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -98,6 +113,10 @@ export async function startSlackStub(): Promise<SlackStub> {
         case 'hold':
           held.push(res);
           return;
+        case 'post-then-hold':
+          if (call.method === 'chat.postMessage') acceptMessage(call);
+          held.push(res);
+          return;
         case 'rate-limited':
           return answer(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(reply.retryAfterSeconds) });
         case 'http-error':
@@ -112,15 +131,46 @@ export async function startSlackStub(): Promise<SlackStub> {
     });
   });
 
+  /** ts values grow from now, as Slack's do, so that `oldest` filters work against the real clock. */
+  const acceptMessage = (call: SlackCall): StubMessage => {
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(messages.length + 1).padStart(6, '0')}`;
+    const message: StubMessage = { channel: channelIdOf(call.args.channel), ts, text: call.args.text };
+    if (typeof call.args.thread_ts === 'string') message.threadTs = call.args.thread_ts;
+    if (call.args.metadata !== undefined) message.metadata = call.args.metadata;
+    messages.push(message);
+    call.posted = { channel: message.channel, ts };
+    return message;
+  };
+
+  /** A page of messages, newest first, as Slack shapes it (`cursor` is an offset here). */
+  const listMessages = (call: SlackCall, res: ServerResponse, matches: (message: StubMessage) => boolean) => {
+    const oldest = Number(call.args.oldest ?? 0);
+    const withMetadata = String(call.args.include_all_metadata) === 'true';
+    const found = messages.filter((message) => matches(message) && Number(message.ts) > oldest).reverse();
+    const offset = Number(call.args.cursor ?? 0);
+    const limit = Number(call.args.limit ?? 100);
+    const page = found.slice(offset, offset + limit).map((message) => ({
+      type: 'message',
+      text: message.text,
+      ts: message.ts,
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
+    }));
+    const more = offset + limit < found.length;
+    return answer(res, 200, { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(offset + limit) : '' } });
+  };
+
   const answerOk = (call: SlackCall, res: ServerResponse) => {
     const channel = channelIdOf(call.args.channel);
     switch (call.method) {
       case 'chat.postMessage': {
-        messages += 1;
-        const ts = `${1_800_000_000 + messages}.${String(messages).padStart(6, '0')}`;
-        call.posted = { channel, ts };
-        return answer(res, 200, { ok: true, channel, ts, message: { type: 'message', text: call.args.text, ts } });
+        const { ts, text } = acceptMessage(call);
+        return answer(res, 200, { ok: true, channel, ts, message: { type: 'message', text, ts } });
       }
+      case 'conversations.history':
+        return listMessages(call, res, (message) => message.channel === channel && message.threadTs === undefined);
+      case 'conversations.replies':
+        return listMessages(call, res, (message) => message.channel === channel && (message.ts === call.args.ts || message.threadTs === call.args.ts));
       case 'chat.update':
         return answer(res, 200, { ok: true, channel, ts: call.args.ts, text: call.args.text });
       case 'conversations.open':
@@ -143,6 +193,7 @@ export async function startSlackStub(): Promise<SlackStub> {
     delivered,
     posts: (channel) => delivered('chat.postMessage').filter((call) => channel === undefined || call.args.channel === channel),
     updates: () => delivered('chat.update'),
+    messages,
     queue: (...replies) => void queued.push(...replies),
     setResponder: (next) => {
       responder = next;

@@ -16,6 +16,10 @@ export interface ClaimedRow {
   createdAt: Date;
   /** The row was `sending` under a lease that ran out: a worker died mid-send, so this may be a second delivery. */
   recovered: boolean;
+  /** When the attempt before this one began; null on the first. */
+  previousAttemptAt: Date | null;
+  /** An earlier attempt may have delivered: it was cut short (`recovered`) or failed in a way that left the outcome unknown. */
+  mayHaveBeenDelivered: boolean;
   /** Slack rows: the pace this claim set on the row's channel, which the worker releases after its call. */
   pace?: ChannelPace;
 }
@@ -31,6 +35,8 @@ interface ClaimedDbRow {
   attempts: number;
   created_at: Date;
   recovered: boolean;
+  previous_attempt_at: Date | null;
+  may_have_been_delivered: boolean;
 }
 
 const toClaimed = (row: ClaimedDbRow): ClaimedRow => ({
@@ -44,6 +50,8 @@ const toClaimed = (row: ClaimedDbRow): ClaimedRow => ({
   attempts: row.attempts,
   createdAt: row.created_at,
   recovered: row.recovered,
+  previousAttemptAt: row.previous_attempt_at,
+  mayHaveBeenDelivered: row.may_have_been_delivered,
 });
 
 /** Due: pending and its time has come, or `sending` under a lease that ran out. */
@@ -61,9 +69,11 @@ async function leaseRows(client: PoolClient, ids: string[], options: ClaimOption
   const { rows } = await client.query<ClaimedDbRow>(
     `UPDATE notification_outbox o
      SET status = 'sending', attempts = o.attempts + 1, lease_until = $2, claimed_by = $3, last_attempt_at = $1
-     FROM (SELECT id, status = 'sending' AS recovered FROM notification_outbox WHERE id = ANY($4::bigint[])) previous
+     FROM (SELECT id, status = 'sending' AS recovered, last_attempt_at AS previous_attempt_at, delivery_uncertain
+           FROM notification_outbox WHERE id = ANY($4::bigint[])) previous
      WHERE o.id = previous.id
-     RETURNING o.id::text, o.dedupe_key, o.item_id, o.kind, o.channel, o.recipient, o.payload, o.attempts, o.created_at, previous.recovered`,
+     RETURNING o.id::text, o.dedupe_key, o.item_id, o.kind, o.channel, o.recipient, o.payload, o.attempts, o.created_at,
+               previous.recovered, previous.previous_attempt_at, previous.recovered OR previous.delivery_uncertain AS may_have_been_delivered`,
     [options.now, new Date(options.now.getTime() + options.leaseMs), options.workerId, ids],
   );
   return rows.map(toClaimed);
@@ -154,13 +164,22 @@ export async function markSent(db: Db, rowId: string, providerRef: string, now: 
   );
 }
 
-/** Back to pending for a later attempt. A rate-limit wait gives back the attempt its claim counted. */
-export async function markRetry(db: Db, rowId: string, options: { at: Date; error: string; countsAsAttempt: boolean }): Promise<void> {
+/**
+ * Back to pending for a later attempt. A rate-limit wait gives back the
+ * attempt its claim counted. `mayHaveDelivered` (this attempt's request may
+ * have been acted on) stays set on the row until it is sent.
+ */
+export async function markRetry(
+  db: Db,
+  rowId: string,
+  options: { at: Date; error: string; countsAsAttempt: boolean; mayHaveDelivered: boolean },
+): Promise<void> {
   await db.query(
     `UPDATE notification_outbox SET status = 'pending', next_attempt_at = $2, last_error = $3, lease_until = NULL,
-       attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
+       attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END,
+       delivery_uncertain = delivery_uncertain OR $5
      WHERE id = $1 AND status = 'sending'`,
-    [rowId, options.at, options.error, options.countsAsAttempt],
+    [rowId, options.at, options.error, options.countsAsAttempt, options.mayHaveDelivered],
   );
 }
 

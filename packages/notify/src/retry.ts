@@ -27,13 +27,16 @@ export class DeliveryError extends Error {
   readonly retryAfterMs: number | undefined;
   /** Provider's code: Slack's `error` (`channel_not_found`), an HTTP status, nodemailer's `code` or SMTP reply code. */
   readonly code: string;
+  /** The request may have reached the provider and been acted on (a timeout, a dropped connection, a 5xx): the next attempt checks before sending again. */
+  readonly mayHaveDelivered: boolean;
 
-  constructor(message: string, options: { retriable: boolean; code: string; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, options: { retriable: boolean; code: string; retryAfterMs?: number; mayHaveDelivered?: boolean; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeliveryError';
     this.retriable = options.retriable;
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
+    this.mayHaveDelivered = options.mayHaveDelivered ?? false;
   }
 }
 

@@ -80,14 +80,16 @@ export async function settleFailure(row: ClaimedRow, error: DeliveryError, deps:
   const now = deps.now();
   const decision = decideRetry(error, row.attempts, now, deps.retry, deps.random);
   const log = deps.logger.child({ outboxId: row.id, channel: row.channel, kind: row.kind, itemId: row.itemId, code: error.code });
+  // Once an attempt may have delivered, every later one checks first, until the row is sent.
+  const mayHaveDelivered = error.mayHaveDelivered || row.mayHaveBeenDelivered;
   await persistently(() =>
     withTransaction(deps.pool, async (client) => {
       switch (decision.action) {
         case 'wait':
-          await markRetry(client, row.id, { at: decision.at, error: error.message, countsAsAttempt: false });
+          await markRetry(client, row.id, { at: decision.at, error: error.message, countsAsAttempt: false, mayHaveDelivered });
           break;
         case 'retry':
-          await markRetry(client, row.id, { at: decision.at, error: error.message, countsAsAttempt: true });
+          await markRetry(client, row.id, { at: decision.at, error: error.message, countsAsAttempt: true, mayHaveDelivered });
           break;
         case 'dead':
           await markDead(client, row.id, error.message, now);
@@ -126,12 +128,15 @@ export async function settleFailure(row: ClaimedRow, error: DeliveryError, deps:
   }
 }
 
-/** Counts a delivery and its latency; warns when it may have been a second one. */
-export function countDelivery(row: ClaimedRow, deps: DeliveryDeps): void {
+/**
+ * Counts a delivery and its latency; warns when it may have been a second one
+ * (`resent`: by default, when the row's earlier attempt was cut short).
+ */
+export function countDelivery(row: ClaimedRow, deps: DeliveryDeps, { resent = row.recovered }: { resent?: boolean } = {}): void {
   const now = deps.now();
   deps.metrics.sent.inc({ channel: row.channel });
   deps.metrics.deliverySeconds.observe({ channel: row.channel, kind: row.kind }, Math.max(0, now.getTime() - row.createdAt.getTime()) / 1000);
-  if (row.recovered) {
+  if (resent) {
     deps.metrics.uncertainResends.inc({ channel: row.channel });
     deps.logger.warn(
       { outboxId: row.id, channel: row.channel, kind: row.kind, itemId: row.itemId },

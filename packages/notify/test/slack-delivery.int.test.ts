@@ -132,10 +132,30 @@ describe('Slack delivery through the outbox', () => {
     stub.queue({ kind: 'http-error', status: 500 });
     const worker = start();
     const [row] = await allSent(1);
-    expect(stub.calls.map((call) => call.reply)).toEqual(['http-error', 'ok']);
+    // A 500 may come after Slack posted: the retry looks in the channel first, finds nothing, posts.
+    expect(stub.calls.map((call) => `${call.method} ${call.reply}`)).toEqual(['chat.postMessage http-error', 'conversations.history ok', 'chat.postMessage ok']);
     expect(stub.posts().map(itemIdOf)).toEqual([itemId]);
     expect(row!.attempts).toBe(2);
     expect(await metricValue(worker.metrics, 'earshot_notifications_failed_total', { channel: 'slack', retriable: 'true' })).toBe(1);
+  });
+
+  it('does not post twice when a post timed out after Slack had taken it', async () => {
+    const itemId = await seedItem(db.pool);
+    await enqueueAlert(db.pool, itemId, 'C0SLOW');
+    stub.queue({ kind: 'post-then-hold' });
+    start({ slack: { token: 'xoxb-test', apiUrl: stub.url, timeoutMs: 300 } });
+    const [row] = await allSent(1);
+    expect(stub.messages).toHaveLength(1);
+    expect(stub.calls.map((call) => `${call.method} ${call.reply}`)).toEqual(['chat.postMessage post-then-hold', 'conversations.history ok']);
+    expect(row!.provider_ref).toBe(`C0SLOW:${stub.messages[0]!.ts}`);
+  });
+
+  it('posts a rate-limited message on its retry without looking for it first: a 429 posted nothing', async () => {
+    await enqueueAlert(db.pool, await seedItem(db.pool), 'C0BUSY');
+    stub.queue({ kind: 'rate-limited', retryAfterSeconds: 0 });
+    start();
+    await allSent(1);
+    expect(stub.calls.map((call) => `${call.method} ${call.reply}`)).toEqual(['chat.postMessage rate-limited', 'chat.postMessage ok']);
   });
 
   it('records a row dead after its last try, counts it and puts it on the item timeline; requeued, it is sent', async () => {

@@ -11,7 +11,7 @@ import { testLogger } from '../../../test/support/logger.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { routerService } from '../src/index.js';
 import { classified, deskYaml } from './fixtures/router-test.js';
-import { startSlackStub, type SlackStub } from './fixtures/slack-stub.js';
+import { startSlackStub, type SlackStub } from '../../../test/support/slack-stub.js';
 
 let db: TestDatabase;
 let dir: string;

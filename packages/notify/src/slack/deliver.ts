@@ -15,7 +15,7 @@ import {
   type ReleaseHeld,
 } from '../settle.js';
 import { renderBurstSummary, renderDigestMessage, renderItemMessage, renderSpikeMessage, type ItemMessageKind, type SlackMessage } from './blocks.js';
-import type { SlackApi } from './client.js';
+import { SlackSearchRefusedError, type PostedMessage, type SlackApi } from './client.js';
 import { placeAlert, releaseChannel, type SlackPacingPolicy } from './pacing.js';
 
 export interface SlackDeliveryDeps extends DeliveryDeps {
@@ -26,6 +26,8 @@ export interface SlackDeliveryDeps extends DeliveryDeps {
 /** One row's delivery: its Slack calls are timed, so that its channel is released one interval after the last. */
 interface RowDeps extends SlackDeliveryDeps {
   releaseChannel: ReleaseHeld;
+  /** Set when an earlier attempt's message was found in Slack and stands for this delivery. */
+  foundEarlierPost: boolean;
 }
 
 function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
@@ -36,9 +38,11 @@ function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
   };
   return {
     ...deps,
+    foundEarlierPost: false,
     slack: {
       postMessage: (args) => timed(() => deps.slack.postMessage(args)),
       updateMessage: (args) => timed(() => deps.slack.updateMessage(args)),
+      findMessage: (search) => timed(() => deps.slack.findMessage(search)),
     },
     releaseChannel: async (client, now, retryAfterMs) => {
       if (!row.pace) return;
@@ -46,6 +50,62 @@ function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
       await saveChannelPace(client, row.recipient, row.id, pace, now);
     },
   };
+}
+
+/** Slack's clock and ours may differ a little: the search starts this long before the earlier attempt. */
+const SEARCH_MARGIN_MS = 2 * 60_000;
+
+interface PostTarget {
+  channel: string;
+  threadTs?: string;
+}
+
+/** The channel id Slack gave an earlier message to this recipient: history wants an id, not a `#name`. */
+async function knownChannelId(deps: RowDeps, recipient: string): Promise<string | null> {
+  const { rows } = await deps.pool.query<{ channel: string }>('SELECT channel FROM slack_messages WHERE channel_key = $1 ORDER BY id DESC LIMIT 1', [recipient]);
+  return rows[0]?.channel ?? null;
+}
+
+/**
+ * The message an earlier attempt at this row posted, if Slack has it (found
+ * by the row id in its metadata). When Slack refuses the search (the token
+ * lacks a history scope), null: posting again risks a duplicate, which beats
+ * losing the alert. Any other failure (429, 5xx, timeout) is the attempt's:
+ * the row is retried later, still searched first.
+ */
+async function findEarlierPost(row: ClaimedRow, target: PostTarget, deps: RowDeps): Promise<PostedMessage | null> {
+  const since = new Date((row.previousAttemptAt ?? row.createdAt).getTime() - SEARCH_MARGIN_MS);
+  const channel = target.threadTs ? target.channel : ((await knownChannelId(deps, row.recipient)) ?? row.recipient);
+  try {
+    return await deps.slack.findMessage({ notificationId: row.id, channel, since, ...(target.threadTs ? { threadTs: target.threadTs } : {}) });
+  } catch (error) {
+    if (!(error instanceof SlackSearchRefusedError)) throw error;
+    const scopes = row.channel === 'slack-dm' ? 'im:history and im:write' : 'channels:history (public channels) or groups:history (private ones)';
+    deps.logger.warn(
+      { err: error, outboxId: row.id, channel: row.recipient, code: error.code },
+      `Slack refused to let us look for the message an earlier attempt may have posted, so it is posted again (perhaps twice); the bot token needs ${scopes}`,
+    );
+    return null;
+  }
+}
+
+/**
+ * Posts the row's message once. When an earlier attempt may have reached
+ * Slack without its answer reaching us (its worker died mid-call, or the call
+ * timed out or got a 5xx), that message is looked for first and, when found,
+ * stands for the delivery. A refusal Slack answered (429, an `error`) posted
+ * nothing, so it costs no search.
+ */
+async function postOnce(row: ClaimedRow, message: SlackMessage, target: PostTarget, deps: RowDeps): Promise<PostedMessage> {
+  if (row.mayHaveBeenDelivered) {
+    const found = await findEarlierPost(row, target, deps);
+    if (found) {
+      deps.foundEarlierPost = true;
+      deps.logger.info({ outboxId: row.id, channel: found.channel, ts: found.ts }, 'an earlier attempt had posted this notification: recorded, not posted again');
+      return found;
+    }
+  }
+  return deps.slack.postMessage({ ...target, ...message, notificationId: row.id });
 }
 
 type ItemPayload = Extract<NotificationPayload, { type: 'item-alert' | 'item-escalation' }>;
@@ -139,7 +199,7 @@ async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowD
       target = { channel: placement.channel, threadTs: placement.threadTs };
     }
   }
-  const posted = await deps.slack.postMessage({ channel: target.channel, ...message, ...(target.threadTs ? { threadTs: target.threadTs } : {}) });
+  const posted = await postOnce(row, message, { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}) }, deps);
   await recordDelivered(() =>
     withTransaction(deps.pool, (client) =>
       recordPosted(client, { row, role: 'alert', itemId: view.id, posted, threadTs: target.threadTs, payload, renderedVersion: view.version }, deps),
@@ -172,7 +232,7 @@ async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: 
 }
 
 async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: RowDeps): Promise<void> {
-  const posted = await deps.slack.postMessage({ channel: row.recipient, ...message });
+  const posted = await postOnce(row, message, { channel: row.recipient }, deps);
   await recordDelivered(() =>
     withTransaction(deps.pool, (client) => recordPosted(client, { row, role: 'other', itemId: null, posted, threadTs: null, payload, renderedVersion: null }, deps)),
   );
@@ -200,7 +260,7 @@ export async function deliverSlackRow(row: ClaimedRow, slackDeps: SlackDeliveryD
         await postPlainMessage(row, payload, renderDigestMessage(payload.digest, renderContext(deps)), deps);
         break;
     }
-    countDelivery(row, deps);
+    countDelivery(row, deps, { resent: row.recovered && !deps.foundEarlierPost });
   } catch (error) {
     if (error instanceof UnrecordedDeliveryError) {
       deps.logger.error({ err: error, outboxId: row.id }, 'Slack took the message but the outbox could not record it; it is sent again when its lease runs out');

@@ -1,0 +1,5 @@
+-- A failed send whose request may still have reached the provider (a timeout,
+-- a dropped connection, a 5xx) leaves the row marked: its next attempt looks
+-- for the earlier message before posting, so a retry never posts twice.
+ALTER TABLE notification_outbox
+  ADD COLUMN delivery_uncertain boolean NOT NULL DEFAULT false;
