@@ -16,8 +16,8 @@ export interface ClaimedRow {
   createdAt: Date;
   /** The row was `sending` under a lease that ran out: a worker died mid-send, so this may be a second delivery. */
   recovered: boolean;
-  /** When the attempt before this one began; null on the first. */
-  previousAttemptAt: Date | null;
+  /** When the row's first attempt began (this one, on the first): no earlier attempt can have delivered before it. */
+  firstAttemptAt: Date;
   /** An earlier attempt may have delivered: it was cut short (`recovered`) or failed in a way that left the outcome unknown. */
   mayHaveBeenDelivered: boolean;
   /** Slack rows: the pace this claim set on the row's channel, which the worker releases after its call. */
@@ -35,7 +35,7 @@ interface ClaimedDbRow {
   attempts: number;
   created_at: Date;
   recovered: boolean;
-  previous_attempt_at: Date | null;
+  first_attempt_at: Date;
   may_have_been_delivered: boolean;
 }
 
@@ -50,7 +50,7 @@ const toClaimed = (row: ClaimedDbRow): ClaimedRow => ({
   attempts: row.attempts,
   createdAt: row.created_at,
   recovered: row.recovered,
-  previousAttemptAt: row.previous_attempt_at,
+  firstAttemptAt: row.first_attempt_at,
   mayHaveBeenDelivered: row.may_have_been_delivered,
 });
 
@@ -68,12 +68,13 @@ async function leaseRows(client: PoolClient, ids: string[], options: ClaimOption
   if (ids.length === 0) return [];
   const { rows } = await client.query<ClaimedDbRow>(
     `UPDATE notification_outbox o
-     SET status = 'sending', attempts = o.attempts + 1, lease_until = $2, claimed_by = $3, last_attempt_at = $1
-     FROM (SELECT id, status = 'sending' AS recovered, last_attempt_at AS previous_attempt_at, delivery_uncertain
+     SET status = 'sending', attempts = o.attempts + 1, lease_until = $2, claimed_by = $3, last_attempt_at = $1,
+         first_attempt_at = coalesce(o.first_attempt_at, $1)
+     FROM (SELECT id, status = 'sending' AS recovered, delivery_uncertain
            FROM notification_outbox WHERE id = ANY($4::bigint[])) previous
      WHERE o.id = previous.id
      RETURNING o.id::text, o.dedupe_key, o.item_id, o.kind, o.channel, o.recipient, o.payload, o.attempts, o.created_at,
-               previous.recovered, previous.previous_attempt_at, previous.recovered OR previous.delivery_uncertain AS may_have_been_delivered`,
+               o.first_attempt_at, previous.recovered, previous.recovered OR previous.delivery_uncertain AS may_have_been_delivered`,
     [options.now, new Date(options.now.getTime() + options.leaseMs), options.workerId, ids],
   );
   return rows.map(toClaimed);

@@ -129,6 +129,22 @@ describe('a worker killed mid-send', () => {
     }
   });
 
+  it('still finds the message when the search is rate limited and tried again minutes later', async () => {
+    await postThenDie(['C0LATER']);
+    let searches = 0;
+    stub.setResponder((call) => (call.method === 'conversations.history' && searches++ === 0 ? { kind: 'rate-limited', retryAfterSeconds: 1 } : undefined));
+    // Minutes pass between the attempts, as in an outage: the search still starts at the first attempt.
+    const worker = startTestWorker(db.pool, { now: () => new Date(Date.now() + 10 * 60_000), slack: { token: 'xoxb-test', apiUrl: stub.url } });
+    try {
+      await waitFor(async () => (await outboxRows(db.pool)).every((candidate) => candidate.status === 'sent'), { what: 'the row sent after the rate limit' });
+      expect(searches).toBe(2);
+      expect(stub.messages).toHaveLength(1);
+      expect((await outboxRows(db.pool))[0]!.provider_ref).toBe(`C0LATER:${stub.messages[0]!.ts}`);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('posts again, and says which scope is missing, when the token may not read the channel history', async () => {
     await postThenDie(['C0NOSCOPE']);
     stub.setResponder((call) => (call.method === 'conversations.history' ? { kind: 'slack-error', error: 'missing_scope' } : undefined));

@@ -74,7 +74,7 @@ async function knownChannelId(deps: RowDeps, recipient: string): Promise<string 
  * the row is retried later, still searched first.
  */
 async function findEarlierPost(row: ClaimedRow, target: PostTarget, deps: RowDeps): Promise<PostedMessage | null> {
-  const since = new Date((row.previousAttemptAt ?? row.createdAt).getTime() - SEARCH_MARGIN_MS);
+  const since = new Date(row.firstAttemptAt.getTime() - SEARCH_MARGIN_MS);
   const channel = target.threadTs ? target.channel : ((await knownChannelId(deps, row.recipient)) ?? row.recipient);
   try {
     return await deps.slack.findMessage({ notificationId: row.id, channel, since, ...(target.threadTs ? { threadTs: target.threadTs } : {}) });
