@@ -145,6 +145,24 @@ describe('a worker killed mid-send', () => {
     }
   });
 
+  it('finds the message at the top of the channel when the alerts waiting by then would thread it under a burst', async () => {
+    const [row] = await postThenDie(['C0BUSY']);
+    for (let i = 0; i < 14; i++) await enqueueAlert(db.pool, await seedItem(db.pool), 'C0BUSY');
+    const worker = startTestWorker(db.pool, { now: () => new Date(Date.now() + 10 * 60_000), slack: { token: 'xoxb-test', apiUrl: stub.url } });
+    try {
+      await waitFor(async () => (await outboxRows(db.pool)).every((candidate) => candidate.status === 'sent'), { what: 'all 15 alerts sent' });
+      const forRow = stub.messages.filter((message) => (message.metadata as { event_payload?: { notification_id?: string } } | undefined)?.event_payload?.notification_id === row!.id);
+      expect(forRow).toHaveLength(1);
+      expect(forRow[0]!.threadTs).toBeUndefined();
+      // The 14 others went into a burst thread, under one summary.
+      expect(stub.messages.filter((message) => message.threadTs !== undefined)).toHaveLength(14);
+      const { rows: recorded } = await db.pool.query<{ thread_ts: string | null }>('SELECT thread_ts FROM slack_messages WHERE outbox_id = $1', [row!.id]);
+      expect(recorded).toEqual([{ thread_ts: null }]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('posts again, and says which scope is missing, when the token may not read the channel history', async () => {
     await postThenDie(['C0NOSCOPE']);
     stub.setResponder((call) => (call.method === 'conversations.history' ? { kind: 'slack-error', error: 'missing_scope' } : undefined));

@@ -52,32 +52,58 @@ function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
   };
 }
 
-/** Slack's clock and ours may differ a little: the search starts this long before the earlier attempt. */
+/** Slack's clock and ours may differ a little: the search starts this long before the row's first attempt. */
 const SEARCH_MARGIN_MS = 2 * 60_000;
+/** Burst threads searched besides the channel itself: those started in the channel since the first attempt, newest first. */
+const SEARCHED_THREADS = 10;
 
 interface PostTarget {
   channel: string;
   threadTs?: string;
 }
 
-/** The channel id Slack gave an earlier message to this recipient: history wants an id, not a `#name`. */
-async function knownChannelId(deps: RowDeps, recipient: string): Promise<string | null> {
-  const { rows } = await deps.pool.query<{ channel: string }>('SELECT channel FROM slack_messages WHERE channel_key = $1 ORDER BY id DESC LIMIT 1', [recipient]);
-  return rows[0]?.channel ?? null;
+interface EarlierPost extends PostedMessage {
+  threadTs: string | null;
+}
+
+/** Where an earlier attempt may have posted: the channel (by id — history wants one, not a `#name`) and the burst threads started in it since. */
+async function searchPlaces(row: ClaimedRow, since: Date, deps: RowDeps): Promise<{ channel: string; threads: string[] }> {
+  const [channels, threads] = await Promise.all([
+    deps.pool.query<{ channel: string }>('SELECT channel FROM slack_messages WHERE channel_key = $1 ORDER BY id DESC LIMIT 1', [row.recipient]),
+    deps.pool.query<{ ts: string }>(
+      `SELECT ts FROM slack_messages WHERE channel_key = $1 AND role = 'burst-summary' AND posted_at >= $2 ORDER BY id DESC LIMIT $3`,
+      [row.recipient, since, SEARCHED_THREADS],
+    ),
+  ]);
+  return { channel: channels.rows[0]?.channel ?? row.recipient, threads: threads.rows.map((thread) => thread.ts) };
 }
 
 /**
- * The message an earlier attempt at this row posted, if Slack has it (found
- * by the row id in its metadata). When Slack refuses the search (the token
- * lacks a history scope), null: posting again risks a duplicate, which beats
- * losing the alert. Any other failure (429, 5xx, timeout) is the attempt's:
- * the row is retried later, still searched first.
+ * The message an earlier attempt at this row posted, when one may have
+ * reached Slack without its answer reaching us (its worker died mid-call, or
+ * the call timed out or got a 5xx): found by the row id in its metadata, at
+ * the top of the channel or in a burst thread — the earlier attempt's
+ * placement, not the one this attempt would choose. Null when no attempt can
+ * have posted (a 429 or a Slack `error` posted nothing) or none did. When
+ * Slack refuses the search (the token lacks a history scope), null too:
+ * posting again risks a duplicate, which beats losing the alert. Any other
+ * failure (429, 5xx, timeout) is the attempt's: the row is retried later,
+ * still searched first.
  */
-async function findEarlierPost(row: ClaimedRow, target: PostTarget, deps: RowDeps): Promise<PostedMessage | null> {
+async function findEarlierPost(row: ClaimedRow, deps: RowDeps): Promise<EarlierPost | null> {
+  if (!row.mayHaveBeenDelivered) return null;
   const since = new Date(row.firstAttemptAt.getTime() - SEARCH_MARGIN_MS);
-  const channel = target.threadTs ? target.channel : ((await knownChannelId(deps, row.recipient)) ?? row.recipient);
+  const { channel, threads } = await searchPlaces(row, since, deps);
   try {
-    return await deps.slack.findMessage({ notificationId: row.id, channel, since, ...(target.threadTs ? { threadTs: target.threadTs } : {}) });
+    for (const threadTs of [null, ...threads]) {
+      const found = await deps.slack.findMessage({ notificationId: row.id, channel, since, ...(threadTs ? { threadTs } : {}) });
+      if (found) {
+        deps.foundEarlierPost = true;
+        deps.logger.info({ outboxId: row.id, channel: found.channel, ts: found.ts, threadTs }, 'an earlier attempt had posted this notification: recorded, not posted again');
+        return { ...found, threadTs };
+      }
+    }
+    return null;
   } catch (error) {
     if (!(error instanceof SlackSearchRefusedError)) throw error;
     const scopes = row.channel === 'slack-dm' ? 'im:history and im:write' : 'channels:history (public channels) or groups:history (private ones)';
@@ -89,22 +115,8 @@ async function findEarlierPost(row: ClaimedRow, target: PostTarget, deps: RowDep
   }
 }
 
-/**
- * Posts the row's message once. When an earlier attempt may have reached
- * Slack without its answer reaching us (its worker died mid-call, or the call
- * timed out or got a 5xx), that message is looked for first and, when found,
- * stands for the delivery. A refusal Slack answered (429, an `error`) posted
- * nothing, so it costs no search.
- */
-async function postOnce(row: ClaimedRow, message: SlackMessage, target: PostTarget, deps: RowDeps): Promise<PostedMessage> {
-  if (row.mayHaveBeenDelivered) {
-    const found = await findEarlierPost(row, target, deps);
-    if (found) {
-      deps.foundEarlierPost = true;
-      deps.logger.info({ outboxId: row.id, channel: found.channel, ts: found.ts }, 'an earlier attempt had posted this notification: recorded, not posted again');
-      return found;
-    }
-  }
+/** Posts the row's message, its id in the metadata so that a later attempt can find it. */
+function postNew(row: ClaimedRow, message: SlackMessage, target: PostTarget, deps: RowDeps): Promise<PostedMessage> {
   return deps.slack.postMessage({ ...target, ...message, notificationId: row.id });
 }
 
@@ -185,6 +197,15 @@ async function startBurst(row: ClaimedRow, alerts: number, deps: RowDeps): Promi
 async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowDeps): Promise<void> {
   const view = await loadItemView(deps.pool, payload.itemId);
   if (!view) throw permanent(`item ${payload.itemId} does not exist`, 'item_not_found');
+  const record = (posted: PostedMessage, threadTs: string | null) =>
+    recordDelivered(() =>
+      withTransaction(deps.pool, (client) =>
+        recordPosted(client, { row, role: 'alert', itemId: view.id, posted, threadTs, payload, renderedVersion: view.version }, deps),
+      ),
+    );
+  const earlier = await findEarlierPost(row, deps);
+  if (earlier) return record(earlier, earlier.threadTs);
+
   const message = renderItemMessage(view, itemMessageKind(payload), renderContext(deps));
   let target: { channel: string; threadTs: string | null } = { channel: row.recipient, threadTs: null };
   if (payload.type === 'item-alert') {
@@ -199,12 +220,8 @@ async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowD
       target = { channel: placement.channel, threadTs: placement.threadTs };
     }
   }
-  const posted = await postOnce(row, message, { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}) }, deps);
-  await recordDelivered(() =>
-    withTransaction(deps.pool, (client) =>
-      recordPosted(client, { row, role: 'alert', itemId: view.id, posted, threadTs: target.threadTs, payload, renderedVersion: view.version }, deps),
-    ),
-  );
+  const posted = await postNew(row, message, { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}) }, deps);
+  await record(posted, target.threadTs);
 }
 
 /** chat.update of one posted alert, rendered again from the item's current state. */
@@ -232,7 +249,7 @@ async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: 
 }
 
 async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: RowDeps): Promise<void> {
-  const posted = await postOnce(row, message, { channel: row.recipient }, deps);
+  const posted = (await findEarlierPost(row, deps)) ?? (await postNew(row, message, { channel: row.recipient }, deps));
   await recordDelivered(() =>
     withTransaction(deps.pool, (client) => recordPosted(client, { row, role: 'other', itemId: null, posted, threadTs: null, payload, renderedVersion: null }, deps)),
   );
