@@ -11,9 +11,10 @@
  * - latency at a fixed offered load, every service in this process: publish call → alert
  *   row visible, p50 / p99;
  * - peak RSS of each service run alone in its own `earshot start` process
- *   (EARSHOT_SERVICES=x), all four together under the throughput load.
+ *   from the built bundle (EARSHOT_SERVICES=x), all four together under the
+ *   throughput load.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +63,11 @@ export interface PipelineBenchmarkResult {
 }
 
 const logger = createLogger({ level: 'warn' });
-const CLI = fileURLToPath(new URL('../cli/bin/earshot.mjs', import.meta.url));
+const BUILD_SCRIPT = fileURLToPath(new URL('../cli/build.mjs', import.meta.url));
+/** The heap cap infra/docker-compose.yml and infra/k8s give each service's container. */
+const SERVICE_NODE_OPTIONS = '--max-old-space-size=128';
+/** The bundle carries no migrations: the image has them in a folder of its own, as the checkout does. */
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 const PUBLISH_BATCH = 500;
 const ALL_DONE_TIMEOUT_MS = 600_000;
 
@@ -263,9 +268,10 @@ function peakRssMb(pid: number): number {
   return Math.round(Number.parseInt(line.replace(/\D+/g, ''), 10) / 1024);
 }
 
-/** Starts `earshot start` for one service and resolves once it logs that it is running. */
-function startChild(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'start'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts `earshot start` from `entry` for one service and resolves once it logs that it is running. */
+function startChild(entry: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [entry, 'start'], {
+    env: { ...process.env, ...env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, EARSHOT_MIGRATIONS_DIR: MIGRATIONS_DIR, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     let running = false;
@@ -289,15 +295,24 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Each service alone in its own process (as in a split deployment), under the throughput load. */
+/**
+ * Each service alone in its own process (as in a split deployment), under
+ * the throughput load, run as the compose file and the Kubernetes manifests
+ * run it: from the bundle `pnpm build` makes (a checkout's tsx loader keeps
+ * every transpiled module and its source map in memory, the image does not),
+ * with their heap cap.
+ */
 async function perServiceRss(options: PipelineBenchmarkOptions, mentions: readonly MentionInput[]): Promise<NonNullable<PipelineBenchmarkResult['perService']>> {
+  const bundleDir = mkdtempSync(join(tmpdir(), 'earshot-bench-bundle-'));
+  execFileSync(process.execPath, [BUILD_SCRIPT, bundleDir], { stdio: 'inherit' });
+  const entry = join(bundleDir, 'earshot.mjs');
   const db = await scratch(options.databaseUrl, 'split');
   const children = new Map<ServiceName, ChildProcess>();
   const pool = createPool(db.url, logger, { max: 4 });
   let bus: Bus | null = null;
   try {
     // One at a time: they share the migration lock, and the first one creates the schema the rest only check.
-    for (const name of SERVICE_NAMES) children.set(name, await startChild(daemonEnv(db, options.brokers, [name])));
+    for (const name of SERVICE_NAMES) children.set(name, await startChild(entry, daemonEnv(db, options.brokers, [name])));
     bus = createBus({
       kafkaBrokers: options.brokers,
       topicPrefix: `${db.name}.`,
@@ -316,6 +331,7 @@ async function perServiceRss(options: PipelineBenchmarkOptions, mentions: readon
     await bus?.close();
     await pool.end();
     await db.drop();
+    rmSync(bundleDir, { recursive: true, force: true });
   }
 }
 

@@ -99,7 +99,7 @@ try {
       rows.push({ figure: `pipeline (${result.bus}): peak RSS, all services in one process, MB`, value: number(result.allInOnePeakRssMb), note: 'bench publisher included' });
       if (result.perService !== null) {
         for (const [service, megabytes] of Object.entries(result.perService.peakRssMb)) {
-          rows.push({ figure: `${service} alone (${result.bus}): peak RSS, MB`, value: number(megabytes), note: `own process, under the throughput load` });
+          rows.push({ figure: `${service} alone (${result.bus}): peak RSS, MB`, value: number(megabytes), note: 'own process as deployed (bundle, heap cap 128 MB), under the throughput load' });
         }
         rows.push({
           figure: `pipeline (${result.bus}), one process per service: mentions/s sustained`,

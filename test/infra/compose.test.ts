@@ -42,6 +42,10 @@ describe('infra/docker-compose.yml', () => {
     for (const [name, service] of pipelineServices) expect(service.environment?.EARSHOT_SERVICES, name).toBe(name);
   });
 
+  it('caps each service heap, so that a busy service stays within its memory budget', () => {
+    for (const [name, service] of pipelineServices) expect(service.environment?.NODE_OPTIONS, name).toBe('--max-old-space-size=128');
+  });
+
   it('starts the services only after the one-shot migration completed', () => {
     expect(services.migrate?.command).toEqual(['migrate']);
     for (const [name, service] of pipelineServices) {

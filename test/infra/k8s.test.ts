@@ -25,7 +25,7 @@ const deployments = manifests.flatMap(({ model }) => (model instanceof Deploymen
 const envLiterals = new Map(
   kustomization.configMapGenerator
     .find((generator) => generator.name === 'earshot-env')!
-    .literals!.map((literal) => literal.split('=', 2) as [string, string]),
+    .literals!.map((literal) => [literal.slice(0, literal.indexOf('=')), literal.slice(literal.indexOf('=') + 1)] as [string, string]),
 );
 
 function modelFor(document: { kind: string }) {
@@ -66,6 +66,17 @@ describe('infra/k8s', () => {
       expect(port?.name, deployment.metadata!.name).toBe('http');
       expect(container.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: port!.name });
       expect(container.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: port!.name });
+    }
+  });
+
+  it('caps the heap well inside each container memory limit', () => {
+    const heapMb = Number(/--max-old-space-size=(\d+)/.exec(envLiterals.get('NODE_OPTIONS') ?? '')?.[1]);
+    expect(heapMb).toBe(128);
+    for (const deployment of deployments) {
+      const limit = earshotContainer(deployment).resources?.limits?.memory;
+      expect(limit, deployment.metadata!.name).toMatch(/^\d+Mi$/);
+      // V8 needs room beside its heap: code, the binary, buffers (about 110 MB idle in all).
+      expect(Number.parseInt(String(limit), 10), deployment.metadata!.name).toBeGreaterThanOrEqual(heapMb + 110);
     }
   });
 

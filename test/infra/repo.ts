@@ -37,7 +37,8 @@ function listTypeScript(dir: string): string[] {
  * of each service's `src/env.ts`, plus direct `process.env.X` reads.
  */
 export function environmentContract(): Set<string> {
-  const names = new Set<string>();
+  // NODE_OPTIONS is read by Node itself (the deployments cap the heap with it).
+  const names = new Set<string>(['NODE_OPTIONS']);
   for (const { path, text } of productionSources()) {
     if (path.endsWith('/env.ts')) for (const match of text.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)) names.add(match[1]!);
     for (const match of text.matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)) names.add(match[1]!);
