@@ -107,9 +107,11 @@ async function findEarlierPost(row: ClaimedRow, deps: RowDeps): Promise<EarlierP
   } catch (error) {
     if (!(error instanceof SlackSearchRefusedError)) throw error;
     const scopes = row.channel === 'slack-dm' ? 'im:history and im:write' : 'channels:history (public channels) or groups:history (private ones)';
+    // channel_not_found here is a `#name` never posted to before: history takes ids only.
+    const why = error.code === 'missing_scope' ? `the bot token needs ${scopes}` : `Slack answered ${error.code}`;
     deps.logger.warn(
       { err: error, outboxId: row.id, channel: row.recipient, code: error.code },
-      `Slack refused to let us look for the message an earlier attempt may have posted, so it is posted again (perhaps twice); the bot token needs ${scopes}`,
+      `could not look in Slack for the message an earlier attempt may have posted, so it is posted again (perhaps twice): ${why}`,
     );
     return null;
   }
