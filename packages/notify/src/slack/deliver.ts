@@ -26,9 +26,10 @@ export interface SlackDeliveryDeps extends DeliveryDeps {
 /** One row's delivery: its Slack calls are timed, so that its channel is released one interval after the last. */
 interface RowDeps extends SlackDeliveryDeps {
   releaseChannel: ReleaseHeld;
-  /** Set when an earlier attempt's message was found in Slack and stands for this delivery. */
-  foundEarlierPost: boolean;
 }
+
+/** How a row was delivered: by a call now, or by a message an earlier attempt had posted (found in Slack). */
+type Delivered = 'now' | 'earlier';
 
 function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
   let lastCallAt: Date | null = null;
@@ -38,7 +39,6 @@ function forRow(row: ClaimedRow, deps: SlackDeliveryDeps): RowDeps {
   };
   return {
     ...deps,
-    foundEarlierPost: false,
     slack: {
       postMessage: (args) => timed(() => deps.slack.postMessage(args)),
       updateMessage: (args) => timed(() => deps.slack.updateMessage(args)),
@@ -98,7 +98,6 @@ async function findEarlierPost(row: ClaimedRow, deps: RowDeps): Promise<EarlierP
     for (const threadTs of [null, ...threads]) {
       const found = await deps.slack.findMessage({ notificationId: row.id, channel, since, ...(threadTs ? { threadTs } : {}) });
       if (found) {
-        deps.foundEarlierPost = true;
         deps.logger.info({ outboxId: row.id, channel: found.channel, ts: found.ts, threadTs }, 'an earlier attempt had posted this notification: recorded, not posted again');
         return { ...found, threadTs };
       }
@@ -196,7 +195,7 @@ async function startBurst(row: ClaimedRow, alerts: number, deps: RowDeps): Promi
   return posted;
 }
 
-async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowDeps): Promise<void> {
+async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowDeps): Promise<Delivered> {
   const view = await loadItemView(deps.pool, payload.itemId);
   if (!view) throw permanent(`item ${payload.itemId} does not exist`, 'item_not_found');
   const record = (posted: PostedMessage, threadTs: string | null) =>
@@ -206,7 +205,10 @@ async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowD
       ),
     );
   const earlier = await findEarlierPost(row, deps);
-  if (earlier) return record(earlier, earlier.threadTs);
+  if (earlier) {
+    await record(earlier, earlier.threadTs);
+    return 'earlier';
+  }
 
   const message = renderItemMessage(view, itemMessageKind(payload), renderContext(deps));
   let target: { channel: string; threadTs: string | null } = { channel: row.recipient, threadTs: null };
@@ -224,10 +226,11 @@ async function postItemMessage(row: ClaimedRow, payload: ItemPayload, deps: RowD
   }
   const posted = await postNew(row, message, { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}) }, deps);
   await record(posted, target.threadTs);
+  return 'now';
 }
 
 /** chat.update of one posted alert, rendered again from the item's current state. */
-async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: RowDeps): Promise<void> {
+async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: RowDeps): Promise<Delivered> {
   const { rows } = await deps.pool.query<{ channel: string; ts: string; payload: unknown }>('SELECT channel, ts, payload FROM slack_messages WHERE id = $1', [
     slackMessageId,
   ]);
@@ -248,13 +251,30 @@ async function updateItemMessage(row: ClaimedRow, slackMessageId: number, deps: 
       await deps.releaseChannel(client, deps.now());
     }),
   );
+  return 'now';
 }
 
-async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: RowDeps): Promise<void> {
-  const posted = (await findEarlierPost(row, deps)) ?? (await postNew(row, message, { channel: row.recipient }, deps));
+async function postPlainMessage(row: ClaimedRow, payload: NotificationPayload, message: SlackMessage, deps: RowDeps): Promise<Delivered> {
+  const earlier = await findEarlierPost(row, deps);
+  const posted = earlier ?? (await postNew(row, message, { channel: row.recipient }, deps));
   await recordDelivered(() =>
     withTransaction(deps.pool, (client) => recordPosted(client, { row, role: 'other', itemId: null, posted, threadTs: null, payload, renderedVersion: null }, deps)),
   );
+  return earlier ? 'earlier' : 'now';
+}
+
+function deliverPayload(row: ClaimedRow, payload: NotificationPayload, deps: RowDeps): Promise<Delivered> {
+  switch (payload.type) {
+    case 'item-alert':
+    case 'item-escalation':
+      return postItemMessage(row, payload, deps);
+    case 'item-update':
+      return updateItemMessage(row, payload.slackMessageId, deps);
+    case 'spike':
+      return postPlainMessage(row, payload, renderSpikeMessage(payload.spike, payload.mention, renderContext(deps)), deps);
+    case 'digest':
+      return postPlainMessage(row, payload, renderDigestMessage(payload.digest, renderContext(deps)), deps);
+  }
 }
 
 /** Sends one claimed Slack row and settles it; never throws. */
@@ -263,23 +283,8 @@ export async function deliverSlackRow(row: ClaimedRow, slackDeps: SlackDeliveryD
   try {
     const parsed = parseStoredPayload(row.payload);
     if ('problem' in parsed) throw permanent(parsed.problem);
-    const { payload } = parsed;
-    switch (payload.type) {
-      case 'item-alert':
-      case 'item-escalation':
-        await postItemMessage(row, payload, deps);
-        break;
-      case 'item-update':
-        await updateItemMessage(row, payload.slackMessageId, deps);
-        break;
-      case 'spike':
-        await postPlainMessage(row, payload, renderSpikeMessage(payload.spike, payload.mention, renderContext(deps)), deps);
-        break;
-      case 'digest':
-        await postPlainMessage(row, payload, renderDigestMessage(payload.digest, renderContext(deps)), deps);
-        break;
-    }
-    countDelivery(row, deps, { resent: row.recovered && !deps.foundEarlierPost });
+    const delivered = await deliverPayload(row, parsed.payload, deps);
+    countDelivery(row, deps, { resent: row.recovered && delivered === 'now' });
   } catch (error) {
     if (error instanceof UnrecordedDeliveryError) {
       deps.logger.error({ err: error, outboxId: row.id }, 'Slack took the message but the outbox could not record it; it is sent again when its lease runs out');
