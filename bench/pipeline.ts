@@ -271,7 +271,9 @@ function peakRssMb(pid: number): number {
 /** Starts `earshot start` from `entry` for one service and resolves once it logs that it is running. */
 function startChild(entry: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [entry, 'start'], {
-    env: { ...process.env, ...env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, EARSHOT_MIGRATIONS_DIR: MIGRATIONS_DIR, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    env: { ...process.env, ...env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, EARSHOT_MIGRATIONS_DIR: MIGRATIONS_DIR, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     let running = false;
