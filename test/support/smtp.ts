@@ -67,6 +67,10 @@ export async function startSmtpServer(): Promise<SmtpTestServer> {
         });
       },
     });
+    // A sender killed mid-conversation (the fault test SIGKILLs the router)
+    // resets its connection; a mail server carries on, and an unhandled
+    // 'error' event would take the whole test process down instead.
+    instance.on('error', () => undefined);
     await new Promise<void>((resolve, rejectListen) => {
       instance.server.once('error', rejectListen);
       instance.listen(port, '127.0.0.1', () => resolve());

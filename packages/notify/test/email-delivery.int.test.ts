@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { startSmtpServer, type SmtpTestServer } from '../../../test/support/smtp.js';
@@ -111,5 +112,21 @@ describe('email delivery through the outbox', () => {
     });
     expect(row!.attempts).toBe(3);
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('still delivers after another sender died mid-conversation and reset its connection', async () => {
+    // Reset inside a transaction (after MAIL FROM): smtp-server ignores resets outside one.
+    const sender = connect(smtp.port, '127.0.0.1');
+    const replies: string[] = [];
+    sender.on('data', (chunk: Buffer) => replies.push(String(chunk)));
+    await waitFor(() => replies.join('').startsWith('220'), { what: 'greeting' });
+    sender.write('EHLO crashed-router.example.com\r\nMAIL FROM:<alerts@earshot.example.com>\r\n');
+    await waitFor(() => /250 Accepted/.test(replies.join('')), { what: 'MAIL FROM accepted' });
+    sender.resetAndDestroy();
+    const itemId = await seedItem(db.pool);
+    await enqueueEmail(itemId, 'alice@example.com');
+    start();
+    await waitFor(async () => (await outboxRows(db.pool))[0]?.status === 'sent', { what: 'sent' });
+    expect(smtp.messages.map((mail) => mail.to)).toEqual([['alice@example.com']]);
   });
 });
