@@ -204,9 +204,8 @@ export function tokenize(input: string): Token[] {
     }
     // Fast path for plain ASCII words, most of any post: the same token the
     // pattern would produce, without running the pattern.
-    const end = plainWordEnd(text, i, c);
+    const end = pushPlainWord(tokens, text, i, c);
     if (end > 0) {
-      pushWordLike(tokens, text.slice(i, end), 'word');
       i = end;
       continue;
     }
@@ -220,16 +219,15 @@ export function tokenize(input: string): Token[] {
   return tokens;
 }
 
-function isAsciiWordChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-}
-
 /**
- * End of an ASCII word starting at `start` when TOKEN_PATTERN would take
- * exactly that run as a word; 0 when the pattern must decide (URLs, "xD",
- * "T_T", "5:30", apostrophes, non-ASCII letters).
+ * Pushes the ASCII word starting at `start` and returns its end, when
+ * TOKEN_PATTERN would take exactly that run as a word; returns 0 and pushes
+ * nothing when the pattern must decide (URLs, "xD", "T_T", "5:30",
+ * apostrophes, non-ASCII letters). One scan finds the end and what
+ * `pushWordLike` would work out from the word (case, digits, a run of three
+ * equal characters), so most words need no extra passes or lower-casing.
  */
-function plainWordEnd(text: string, start: number, c: number): number {
+function pushPlainWord(tokens: Token[], text: string, start: number, c: number): number {
   const isLetter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
   const isDigit = c >= 0x30 && c <= 0x39;
   if (!isLetter && !isDigit) return 0;
@@ -240,13 +238,42 @@ function plainWordEnd(text: string, start: number, c: number): number {
     if ((c | 0x20) === 0x78 && (next | 0x20) === 0x64) return 0; // xD
     if ((c | 0x20) === 0x74 && next === 0x5f) return 0; // T_T
   }
-  let end = start + 1;
-  while (end < text.length && isAsciiWordChar(text.charCodeAt(end))) end++;
+  let upper = false;
+  let lower = false;
+  let digitsOnly = true;
+  let run = false;
+  // Lower-cased code units of the last two characters, for runs ("sOoo" is a run).
+  let last = -1;
+  let beforeLast = -1;
+  let end = start;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end);
+    let folded = code;
+    if (code >= 0x61 && code <= 0x7a) lower = true;
+    else if (code >= 0x41 && code <= 0x5a) {
+      upper = true;
+      folded = code | 0x20;
+    } else if (!((code >= 0x30 && code <= 0x39) || code === 0x5f)) break;
+    if (folded < 0x30 || folded > 0x39) digitsOnly = false;
+    if (folded === last && folded === beforeLast) run = true;
+    beforeLast = last;
+    last = folded;
+  }
   if (end < text.length) {
     const after = text.charCodeAt(end);
     if (after >= 0x80 || after === 0x27) return 0; // ’ ' or a non-ASCII letter or mark may continue the word
     if (isDigit && (after === 0x2e || after === 0x2c || after === 0x3a || after === 0x2f)) return 0; // 3.39, 5:30
   }
+  if (digitsOnly) {
+    push(tokens, NUMBER_PLACEHOLDER, 'number');
+    return end;
+  }
+  const raw = text.slice(start, end);
+  const word = upper ? raw.toLowerCase() : raw;
+  // As isAllCaps: two or more characters, some capital, no small letter.
+  const allCaps = upper && !lower && end - start >= 2;
+  if (run) push(tokens, word.replace(ELONGATION, '$1$1'), 'word', true, allCaps);
+  else push(tokens, word, 'word', false, allCaps);
   return end;
 }
 
