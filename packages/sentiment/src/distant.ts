@@ -9,7 +9,7 @@
 
 import type { SentimentLabel } from './labels.js';
 import { lexiconScore } from './lexicon.js';
-import { tokenize, type Token } from './normalize.js';
+import { clauseBreak, tokenize, type Token } from './normalize.js';
 
 export interface TokenisedExample {
   label: SentimentLabel;
@@ -29,7 +29,7 @@ export function emojiLabelledExample(text: string): TokenisedExample | undefined
     if (score === 0) return token;
     if (score > 0) positive++;
     else negative++;
-    return { text: '.', kind: 'break', negated: false, elongated: false, allCaps: false };
+    return clauseBreak();
   });
   if ((positive > 0) === (negative > 0)) return undefined;
   return { label: positive > 0 ? 'positive' : 'negative', tokens };

@@ -68,8 +68,7 @@ export function assertCompatibleConfig(config: FeatureConfig): void {
 }
 
 // One namespace code unit per feature kind, so "ok" the word and "ok" the
-// character trigram land in different buckets.
-const NS_WORD = 0x77; // w
+// character trigram land in different buckets (words: WORD_HASH_SEED's "w").
 const NS_HASHTAG = 0x68; // h, xored into the word's FNV state
 const BIGRAM_MULTIPLIER = 0x9e3779b1; // odd constants (golden ratio, murmur) to combine hashes
 const TRIGRAM_MULTIPLIER = 0x85ebca6b;
@@ -77,7 +76,6 @@ const NS_CHAR = 0x63; // c
 const NS_CHAR_NEGATED = 0x43; // C
 const WORD_START = 0x3c; // <
 const WORD_END = 0x3e; // >
-const WORD_SEED = fnvStep(FNV_OFFSET_BASIS, NS_WORD);
 
 /** A post as the model sees it: `count` (index, value) pairs in reusable buffers. */
 export interface SparseFeatures {
@@ -129,7 +127,7 @@ export class FeatureExtractor {
         beforePrevious = 0;
         continue;
       }
-      let state = fnvString(WORD_SEED, token.text);
+      let state = token.hash;
       if (token.negated) state = fnvString(state, NEGATION_SUFFIX);
       const unigram = fmix32(state) | 1; // never 0, which marks "no previous token"
       this.push(unigram, 1);

@@ -29,3 +29,10 @@ export function fmix32(state: number): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+/**
+ * Seed of the hash every token carries for its text (`Token.hash`): FNV-1a
+ * after one namespace code unit, "w", so that a word and a character n-gram
+ * spelled alike land in different model buckets.
+ */
+export const WORD_HASH_SEED = fnvStep(FNV_OFFSET_BASIS, 0x77);

@@ -12,6 +12,7 @@
 
 import { createRequire } from 'node:module';
 import { NEGATORS, type Token } from './normalize.js';
+import { WordTable } from './word-table.js';
 
 const require = createRequire(import.meta.url);
 const AFINN = require('sentiment/languages/en/labels.json') as Record<string, number>;
@@ -161,12 +162,12 @@ interface WordFacts {
   /** First word of a two-word sarcasm opener. */
   opensSarcasm: boolean;
 }
-const WORD_FACTS = new Map<string, WordFacts>();
+const FACTS_BY_WORD = new Map<string, WordFacts>();
 function factsOf(word: string): WordFacts {
-  let facts = WORD_FACTS.get(word);
+  let facts = FACTS_BY_WORD.get(word);
   if (facts === undefined) {
     facts = { score: undefined, negator: false, phrases: undefined, opensSarcasm: false };
-    WORD_FACTS.set(word, facts);
+    FACTS_BY_WORD.set(word, facts);
   }
   return facts;
 }
@@ -174,6 +175,7 @@ for (const [word, score] of WORD_SCORES) factsOf(word).score = score;
 for (const word of NEGATORS) factsOf(word).negator = true;
 for (const [word, phrases] of PHRASES_BY_FIRST_WORD) factsOf(word).phrases = phrases;
 for (const word of SARCASM_FIRST_WORDS) factsOf(word).opensSarcasm = true;
+const WORD_FACTS = new WordTable(FACTS_BY_WORD);
 
 /** Elongated words were cut to two repeats ("haappy"); try dropping one repeat at a time. */
 function elongatedScore(text: string): number | undefined {
@@ -287,7 +289,7 @@ export function analyzeLexicon(tokens: readonly Token[]): LexiconAnalysis {
         continue;
       case 'emoji':
       case 'emoticon': {
-        const score = WORD_SCORES.get(token.text) ?? 0;
+        const score = WORD_FACTS.get(token.text, token.hash)?.score ?? 0;
         if (score > 0) a.emojiPositive++;
         else if (score < 0) a.emojiNegative++;
         if (score !== 0) a.lastEmoji = score;
@@ -300,7 +302,7 @@ export function analyzeLexicon(tokens: readonly Token[]): LexiconAnalysis {
       default:
         break;
     }
-    const facts = WORD_FACTS.get(token.text);
+    const facts = WORD_FACTS.get(token.text, token.hash);
     if (token.kind === 'word' && (facts?.negator === true || token.text.endsWith("n't"))) a.negators++;
 
     const phrase = facts?.phrases === undefined ? undefined : matchPhrase(facts.phrases, tokens, i);

@@ -4,6 +4,8 @@
 // hashtag origin). Placeholders keep the shape of a post without its
 // identifiers: a model must not learn that "@acme" is angry.
 
+import { WordTable, wordHash } from './word-table.js';
+
 export type TokenKind =
   | 'word'
   | 'hashtag'
@@ -31,6 +33,11 @@ export interface Token {
   elongated: boolean;
   /** Written in capitals (2+ letters), e.g. "WORST". */
   allCaps: boolean;
+  /**
+   * `wordHash(text)`, computed once here: the key of the word tables
+   * (negators, lexicon) and the start of the model's word features.
+   */
+  hash: number;
 }
 
 export const URL_PLACEHOLDER = '<url>';
@@ -85,7 +92,7 @@ export function isNegator(word: string): boolean {
 }
 
 /** Both word lists in one table, so `markNegation` looks each word up once (the lists are disjoint). */
-const SCOPE_ROLES: ReadonlyMap<string, 'opens' | 'ends'> = new Map([
+const SCOPE_ROLES = new WordTable<'opens' | 'ends'>([
   ...[...NEGATORS].map((word) => [word, 'opens'] as const),
   ...[...SCOPE_ENDERS].map((word) => [word, 'ends'] as const),
 ]);
@@ -162,7 +169,14 @@ function isAllDigits(text: string): boolean {
 }
 
 function push(tokens: Token[], text: string, kind: TokenKind, elongated = false, allCaps = false): void {
-  tokens.push({ text, kind, negated: false, elongated, allCaps });
+  tokens.push({ text, kind, negated: false, elongated, allCaps, hash: wordHash(text) });
+}
+
+/** A clause break, as the tokeniser makes for `.` or `;`. */
+export function clauseBreak(): Token {
+  const tokens: Token[] = [];
+  push(tokens, '.', 'break');
+  return tokens[0]!;
 }
 
 function pushWordLike(tokens: Token[], raw: string, kind: 'word' | 'hashtag'): void {
@@ -322,7 +336,7 @@ export function markNegation(tokens: Token[]): Token[] {
       default:
         break;
     }
-    const role = SCOPE_ROLES.get(token.text);
+    const role = SCOPE_ROLES.get(token.text, token.hash);
     if (role === 'ends') {
       inScope = false;
       continue;

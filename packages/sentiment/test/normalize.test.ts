@@ -17,6 +17,20 @@ describe('tokenize', () => {
     expect(tokenize('good')[0]).toMatchObject({ text: 'good', elongated: false });
   });
 
+  it('reads a run across letter case, and tells capitals, digits and words apart', () => {
+    expect(tokenize('NOOOO sOOo')).toMatchObject([
+      { text: 'noo', elongated: true, allCaps: true },
+      { text: 'soo', elongated: true, allCaps: false },
+    ]);
+    expect(tokenize('A1 2024 4G x2 1000000')).toMatchObject([
+      { text: 'a1', kind: 'word', allCaps: true },
+      { text: '<num>', kind: 'number' },
+      { text: '4g', kind: 'word', allCaps: true },
+      { text: 'x2', kind: 'word', allCaps: false },
+      { text: '<num>', kind: 'number', elongated: false },
+    ]);
+  });
+
   it('flags words written in capitals', () => {
     const tokens = tokenize('WORST service I have seen');
     expect(tokens[0]).toMatchObject({ text: 'worst', allCaps: true });
