@@ -11,7 +11,7 @@
 // private Map instead.
 
 import { createRequire } from 'node:module';
-import { NEGATORS, type Token } from './normalize.js';
+import { endsWithNt, NEGATORS, type Token } from './normalize.js';
 import { WordTable } from './word-table.js';
 
 const require = createRequire(import.meta.url);
@@ -303,7 +303,7 @@ export function analyzeLexicon(tokens: readonly Token[]): LexiconAnalysis {
         break;
     }
     const facts = WORD_FACTS.get(token.text, token.hash);
-    if (token.kind === 'word' && (facts?.negator === true || token.text.endsWith("n't"))) a.negators++;
+    if (token.kind === 'word' && (facts?.negator === true || endsWithNt(token.text))) a.negators++;
 
     const phrase = facts?.phrases === undefined ? undefined : matchPhrase(facts.phrases, tokens, i);
     if (phrase !== undefined) {
