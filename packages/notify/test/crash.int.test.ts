@@ -163,6 +163,34 @@ describe('a worker killed mid-send', () => {
     }
   });
 
+  it('threads a burst under the summary Slack took before the worker died, instead of posting a second summary', async () => {
+    for (let i = 0; i < 15; i++) await enqueueAlert(db.pool, await seedItem(db.pool), 'C0SUMMARY');
+    const isSummary = (call: { args: Record<string, unknown> }) => String(call.args.text).includes('Burst: more than');
+    stub.setResponder((call) => (call.method === 'chat.postMessage' && isSummary(call) ? { kind: 'post-then-hold' } : undefined));
+    const child = startDoomedWorker(db.url, stub);
+    await waitFor(() => stub.messages.some((message) => String(message.text).includes('Burst: more than')), { what: 'Slack took the summary' });
+    expect(await child.kill()).toBe('SIGKILL');
+    stub.dropHeld();
+    stub.setResponder(null);
+
+    const worker = startTestWorker(db.pool, { slack: { token: 'xoxb-test', apiUrl: stub.url } });
+    try {
+      await waitFor(async () => (await outboxRows(db.pool)).every((row) => row.status === 'sent'), { what: 'all 15 alerts sent' });
+      const summaries = stub.messages.filter((message) => String(message.text).includes('Burst: more than'));
+      expect(summaries).toHaveLength(1);
+      const alerts = stub.messages.filter((message) => !String(message.text).includes('Burst: more than'));
+      expect(alerts).toHaveLength(15);
+      // The alerts that went into a thread went under the one summary, which is recorded as the channel's burst.
+      const threaded = alerts.filter((message) => message.threadTs !== undefined);
+      expect(threaded.length).toBeGreaterThan(0);
+      expect(new Set(threaded.map((message) => message.threadTs))).toEqual(new Set([summaries[0]!.ts]));
+      const { rows: recorded } = await db.pool.query<{ ts: string }>("SELECT ts FROM slack_messages WHERE role = 'burst-summary'");
+      expect(recorded).toEqual([{ ts: summaries[0]!.ts }]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('posts again, and says which scope is missing, when the token may not read the channel history', async () => {
     await postThenDie(['C0NOSCOPE']);
     stub.setResponder((call) => (call.method === 'conversations.history' ? { kind: 'slack-error', error: 'missing_scope' } : undefined));

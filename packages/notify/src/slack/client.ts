@@ -28,12 +28,21 @@ export interface MessageSearch {
   threadTs?: string;
   /** Only messages posted after this. */
   since: Date;
+  /** Looks for the burst summary posted ahead of the row's own message, not for that message. */
+  part?: MessagePart;
 }
+
+/** A message posted for an outbox row other than its own: the summary that starts a burst thread for it. */
+export type MessagePart = 'burst-summary';
 
 /** The Web API calls the worker makes. Failures are DeliveryErrors. */
 export interface SlackApi {
-  /** `notificationId`: the outbox row, carried in the message's metadata so that findMessage can tell the message was posted. */
-  postMessage(args: { channel: string; text: string; blocks: SlackBlock[]; threadTs?: string; notificationId?: string }): Promise<PostedMessage>;
+  /**
+   * `notificationId`: the outbox row, carried in the message's metadata so
+   * that findMessage can tell the message was posted; with `part`, the
+   * message is that part of the row's delivery, not its own message.
+   */
+  postMessage(args: { channel: string; text: string; blocks: SlackBlock[]; threadTs?: string; notificationId?: string; part?: MessagePart }): Promise<PostedMessage>;
   updateMessage(args: { channel: string; ts: string; text: string; blocks: SlackBlock[] }): Promise<void>;
   /** The message posted for a notification, if Slack has it. Needs the *:history scopes (and im:write for DMs). */
   findMessage(search: MessageSearch): Promise<PostedMessage | null>;
@@ -170,7 +179,7 @@ export function createSlackApi(settings: SlackSettings, logger: Logger): SlackAp
     logLevel: LogLevel.DEBUG,
   });
   return {
-    async postMessage({ channel, text, blocks, threadTs, notificationId }) {
+    async postMessage({ channel, text, blocks, threadTs, notificationId, part }) {
       try {
         const result = await client.chat.postMessage({
           channel,
@@ -179,7 +188,9 @@ export function createSlackApi(settings: SlackSettings, logger: Logger): SlackAp
           unfurl_links: false,
           unfurl_media: false,
           ...(threadTs ? { thread_ts: threadTs } : {}),
-          ...(notificationId ? { metadata: { event_type: NOTIFICATION_EVENT_TYPE, event_payload: { notification_id: notificationId } } } : {}),
+          ...(notificationId
+            ? { metadata: { event_type: NOTIFICATION_EVENT_TYPE, event_payload: { notification_id: notificationId, ...(part ? { part } : {}) } } }
+            : {}),
         });
         if (typeof result.channel !== 'string' || typeof result.ts !== 'string') {
           // The message may well be posted: retrying could post it twice, so the row is left dead for an operator to look at.
@@ -243,7 +254,10 @@ async function findMessage(client: WebClient, search: MessageSearch): Promise<Po
   for (let page = 0; page < SEARCH_PAGES; page += 1) {
     const { messages, response_metadata } = await read(cursor);
     const found = messages.find(
-      (message) => message.metadata?.event_type === NOTIFICATION_EVENT_TYPE && message.metadata.event_payload?.notification_id === search.notificationId,
+      (message) =>
+        message.metadata?.event_type === NOTIFICATION_EVENT_TYPE &&
+        message.metadata.event_payload?.notification_id === search.notificationId &&
+        message.metadata.event_payload.part === search.part,
     );
     if (found) return { channel, ts: found.ts };
     cursor = response_metadata?.next_cursor || undefined;

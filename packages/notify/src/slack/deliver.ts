@@ -171,10 +171,32 @@ async function recordPosted(client: PoolClient, record: PostedRecord, deps: RowD
   await deps.releaseChannel(client, now);
 }
 
-/** Posts a burst's summary and makes it the channel's thread for the next alerts. */
+/**
+ * The burst summary an earlier attempt at this row posted but did not live
+ * to record (its worker died, or the call's answer was lost): the thread its
+ * alert belongs in. Null when no attempt can have posted one, none did, or
+ * Slack refuses the search (`findEarlierPost` has already warned about that).
+ */
+async function findEarlierSummary(row: ClaimedRow, deps: RowDeps): Promise<PostedMessage | null> {
+  if (!row.mayHaveBeenDelivered) return null;
+  const since = new Date(row.firstAttemptAt.getTime() - SEARCH_MARGIN_MS);
+  const { channel } = await searchPlaces(row, since, deps);
+  try {
+    return await deps.slack.findMessage({ notificationId: row.id, channel, since, part: 'burst-summary' });
+  } catch (error) {
+    if (error instanceof SlackSearchRefusedError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Posts a burst's summary (or takes the one an earlier attempt posted) and
+ * makes it the channel's thread for the next alerts.
+ */
 async function startBurst(row: ClaimedRow, alerts: number, deps: RowDeps): Promise<{ channel: string; ts: string }> {
   const summary = renderBurstSummary(deps.pacing.burstThreshold, deps.pacing.burstWindowMs);
-  const posted = await deps.slack.postMessage({ channel: row.recipient, ...summary });
+  const posted =
+    (await findEarlierSummary(row, deps)) ?? (await deps.slack.postMessage({ channel: row.recipient, ...summary, notificationId: row.id, part: 'burst-summary' }));
   await persistently(() =>
     withTransaction(deps.pool, async (client) => {
       const now = deps.now();
