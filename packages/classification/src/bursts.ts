@@ -69,9 +69,20 @@ export function burstKeys(mention: Pick<Mention, 'platform' | 'externalId' | 'au
   return { keys, lookup, sharedText, original: text.repostOf === null && mention.title === undefined };
 }
 
-/** `burstKeys` straight from a mention: what the service loads index entries for before classifying a batch. */
-export function mentionBurstKeys(mention: Pick<Mention, 'platform' | 'externalId' | 'author' | 'title' | 'text' | 'url' | 'quoteOf'>): BurstKeys {
-  return burstKeys(mention, readText(mention));
+/** What the rules read from a mention before judging it: its text signals and the burst keys they give. */
+export interface MentionReading {
+  readonly text: TextSignals;
+  readonly keys: BurstKeys;
+}
+
+/**
+ * Reads a mention once: the service needs its burst keys first, to load the
+ * index entries they name, and `classify` then takes the same reading
+ * rather than reading the text again.
+ */
+export function readMention(mention: Pick<Mention, 'platform' | 'externalId' | 'author' | 'title' | 'text' | 'url' | 'quoteOf'>): MentionReading {
+  const text = readText(mention);
+  return { text, keys: burstKeys(mention, text) };
 }
 
 export interface BurstEntry {

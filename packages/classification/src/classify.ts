@@ -1,13 +1,12 @@
 import type { EarshotConfig } from '@earshot/config';
 import { mentionId, type Classification, type Mention, type Sentiment } from '@earshot/domain';
 import { addressedHandle, brandHandles } from './brands.js';
-import { BurstIndex, burstKeys } from './bursts.js';
+import { readMention, type BurstIndex, type MentionReading } from './bursts.js';
 import { categorize } from './category.js';
 import { detectCues, isQuestion } from './cues.js';
 import { compileNoiseRules, SPAM_LIMITS, spamReasons, type NoiseRules } from './noise.js';
 import { priorityFor, type PriorityThresholds } from './priority.js';
 import type { NegativeMention } from './spikes.js';
-import { readText } from './text.js';
 import { scoreUrgency } from './urgency.js';
 
 /**
@@ -57,11 +56,14 @@ export interface MentionVerdict {
  */
 const SENTIMENT_TEXT_CHARS = 1_000;
 
-/** Sentiment, urgency with reasons, category and priority for one mention; spam and near-duplicates recognised. */
-export function classify(mention: Mention, context: ClassifyContext): MentionVerdict {
+/**
+ * Sentiment, urgency with reasons, category and priority for one mention;
+ * spam and near-duplicates recognised. `reading`: the mention's
+ * `readMention`, when the caller has it already.
+ */
+export function classify(mention: Mention, context: ClassifyContext, reading: MentionReading = readMention(mention)): MentionVerdict {
   const id = mentionId(mention);
-  const text = readText(mention);
-  const keys = burstKeys(mention, text);
+  const { text, keys } = reading;
   const match = context.bursts.match(id, keys, mention.author.handle, context.now);
   const sentimentText = mention.title === undefined ? mention.text : `${mention.title}\n${mention.text}`;
   const sentiment = context.sentiment.score(sentimentText.length > SENTIMENT_TEXT_CHARS ? sentimentText.slice(0, SENTIMENT_TEXT_CHARS) : sentimentText);

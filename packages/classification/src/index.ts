@@ -1,5 +1,14 @@
 export { addressedHandle, brandHandles } from './brands.js';
-export { BURST_SETTINGS, BurstIndex, burstKeys, mentionBurstKeys, type BurstEntry, type BurstKeys, type BurstMatch } from './bursts.js';
+export {
+  BURST_SETTINGS,
+  BurstIndex,
+  burstKeys,
+  readMention,
+  type BurstEntry,
+  type BurstKeys,
+  type BurstMatch,
+  type MentionReading,
+} from './bursts.js';
 export { categorize, PR_RISK, type CategoryInput } from './category.js';
 export {
   classify,

@@ -3,8 +3,8 @@ import {
   BurstIndex,
   classify,
   compileClassifierRules,
-  mentionBurstKeys,
   newSpikeState,
+  readMention,
   SpikeDetector,
   spikeInput,
   type SentimentScorer,
@@ -71,10 +71,11 @@ export function buildClassifier(deps: ClassifierDeps) {
       const fresh = mentions.filter((mention) => insertedIds.has(mentionId(mention)));
       if (fresh.length === 0) return [];
 
-      const keys = [...new Set(fresh.flatMap((mention) => mentionBurstKeys(mention).keys))];
+      const readings = fresh.map(readMention);
+      const keys = [...new Set(readings.flatMap((reading) => reading.keys.keys))];
       const bursts = new BurstIndex(await loadBurstEntries(client, keys, at));
-      const results: BatchResult[] = fresh.map((mention) => {
-        const verdict = classify(mention, { rules, sentiment: deps.sentiment, bursts, now: at });
+      const results: BatchResult[] = fresh.map((mention, index) => {
+        const verdict = classify(mention, { rules, sentiment: deps.sentiment, bursts, now: at }, readings[index]);
         return { mention, classification: verdict.classification, burstOf: verdict.burstOf, spam: verdict.spam };
       });
       await saveBurstEntries(client, bursts.changes(), at);
