@@ -66,16 +66,27 @@ interface EarlierPost extends PostedMessage {
   threadTs: string | null;
 }
 
-/** Where an earlier attempt may have posted: the channel (by id — history wants one, not a `#name`) and the burst threads started in it since. */
+/** Where a search for an earlier attempt's messages starts: the row's first attempt, less the clock margin. */
+function searchSince(row: ClaimedRow): Date {
+  return new Date(row.firstAttemptAt.getTime() - SEARCH_MARGIN_MS);
+}
+
+/** The row's channel by id, as history wants it (not a `#name`): from the messages posted there before, else the recipient as written. */
+async function searchChannel(row: ClaimedRow, deps: RowDeps): Promise<string> {
+  const { rows } = await deps.pool.query<{ channel: string }>('SELECT channel FROM slack_messages WHERE channel_key = $1 ORDER BY id DESC LIMIT 1', [row.recipient]);
+  return rows[0]?.channel ?? row.recipient;
+}
+
+/** Where an earlier attempt may have posted: the channel and the burst threads started in it since. */
 async function searchPlaces(row: ClaimedRow, since: Date, deps: RowDeps): Promise<{ channel: string; threads: string[] }> {
-  const [channels, threads] = await Promise.all([
-    deps.pool.query<{ channel: string }>('SELECT channel FROM slack_messages WHERE channel_key = $1 ORDER BY id DESC LIMIT 1', [row.recipient]),
+  const [channel, threads] = await Promise.all([
+    searchChannel(row, deps),
     deps.pool.query<{ ts: string }>(
       `SELECT ts FROM slack_messages WHERE channel_key = $1 AND role = 'burst-summary' AND posted_at >= $2 ORDER BY id DESC LIMIT $3`,
       [row.recipient, since, SEARCHED_THREADS],
     ),
   ]);
-  return { channel: channels.rows[0]?.channel ?? row.recipient, threads: threads.rows.map((thread) => thread.ts) };
+  return { channel, threads: threads.rows.map((thread) => thread.ts) };
 }
 
 /**
@@ -92,7 +103,7 @@ async function searchPlaces(row: ClaimedRow, since: Date, deps: RowDeps): Promis
  */
 async function findEarlierPost(row: ClaimedRow, deps: RowDeps): Promise<EarlierPost | null> {
   if (!row.mayHaveBeenDelivered) return null;
-  const since = new Date(row.firstAttemptAt.getTime() - SEARCH_MARGIN_MS);
+  const since = searchSince(row);
   const { channel, threads } = await searchPlaces(row, since, deps);
   try {
     for (const threadTs of [null, ...threads]) {
@@ -179,10 +190,8 @@ async function recordPosted(client: PoolClient, record: PostedRecord, deps: RowD
  */
 async function findEarlierSummary(row: ClaimedRow, deps: RowDeps): Promise<PostedMessage | null> {
   if (!row.mayHaveBeenDelivered) return null;
-  const since = new Date(row.firstAttemptAt.getTime() - SEARCH_MARGIN_MS);
-  const { channel } = await searchPlaces(row, since, deps);
   try {
-    return await deps.slack.findMessage({ notificationId: row.id, channel, since, part: 'burst-summary' });
+    return await deps.slack.findMessage({ notificationId: row.id, channel: await searchChannel(row, deps), since: searchSince(row), part: 'burst-summary' });
   } catch (error) {
     if (error instanceof SlackSearchRefusedError) return null;
     throw error;
