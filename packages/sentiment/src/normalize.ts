@@ -170,15 +170,17 @@ function isAllDigits(text: string): boolean {
   return true;
 }
 
+function token(text: string, kind: TokenKind, elongated = false, allCaps = false): Token {
+  return { text, kind, negated: false, elongated, allCaps, hash: wordHash(text) };
+}
+
 function push(tokens: Token[], text: string, kind: TokenKind, elongated = false, allCaps = false): void {
-  tokens.push({ text, kind, negated: false, elongated, allCaps, hash: wordHash(text) });
+  tokens.push(token(text, kind, elongated, allCaps));
 }
 
 /** A clause break, as the tokeniser makes for `.` or `;`. */
 export function clauseBreak(): Token {
-  const tokens: Token[] = [];
-  push(tokens, '.', 'break');
-  return tokens[0]!;
+  return token('.', 'break');
 }
 
 function pushWordLike(tokens: Token[], raw: string, kind: 'word' | 'hashtag'): void {
