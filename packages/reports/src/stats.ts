@@ -4,6 +4,19 @@ import { bucketStarts, checkWindow, chooseBucketSeconds } from './window.js';
 
 export type Queryable = Pool | PoolClient;
 
+/**
+ * Runs `reads` side by side on a pool, each on a connection of its own, and
+ * one after another on a single client: a client runs one query at a time
+ * (pg queues the rest, and from pg 9 refuses them), as a digest does inside
+ * its transaction.
+ */
+async function readAll<T extends readonly unknown[]>(db: Queryable, reads: { readonly [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (!('release' in db)) return (await Promise.all(reads.map((read) => read()))) as unknown as T;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
+}
+
 /** The brand facts share of voice needs; `config.brands` fits. */
 export interface BrandInfo {
   id: string;
@@ -34,15 +47,15 @@ export async function computeStats(db: Queryable, options: StatsOptions): Promis
   const brandFilter = options.brand === undefined ? null : typeof options.brand === 'string' ? [options.brand] : [...options.brand];
   const window = [options.from, options.to, brandFilter] as const;
 
-  const [volume, byBrand, overTime, sentiment, shareOfVoice, response, backlog] = await Promise.all([
-    volumeByPlatform(db, window),
-    volumeByBrand(db, window),
-    volumeOverTime(db, window),
-    sentimentMix(db, window),
-    brandMentions(db, options.from, options.to),
-    responseTimes(db, window, now),
-    backlogByTeam(db, brandFilter, now),
-  ]);
+  const [volume, byBrand, overTime, sentiment, shareOfVoice, response, backlog] = await readAll(db, [
+    () => volumeByPlatform(db, window),
+    () => volumeByBrand(db, window),
+    () => volumeOverTime(db, window),
+    () => sentimentMix(db, window),
+    () => brandMentions(db, options.from, options.to),
+    () => responseTimes(db, window, now),
+    () => backlogByTeam(db, brandFilter, now),
+  ] as const);
 
   return {
     window: { from: options.from.toISOString(), to: options.to.toISOString(), brands: brandFilter, generatedAt: now.toISOString() },
@@ -254,21 +267,21 @@ export async function computeTrends(db: Queryable, options: TrendsOptions): Prom
   const slot = new Map(starts.map((start, index) => [start.getTime(), index]));
   const series = () => starts.map(() => 0);
 
-  const [brandRows, sentimentRows, teamRows] = await Promise.all([
-    db.query<{ start: Date; brandId: string; count: number }>(
+  const [brandRows, sentimentRows, teamRows] = await readAll(db, [
+    () => db.query<{ start: Date; brandId: string; count: number }>(
       `SELECT date_bin(make_interval(secs => $3), m.created_at, $1) AS start, b.brand AS "brandId", count(*)::int AS count
        FROM mentions m CROSS JOIN LATERAL unnest(m.matched_brands) AS b(brand)
        WHERE m.created_at >= $1 AND m.created_at < $2 GROUP BY 1, 2`,
       [from, to, bucketSeconds],
     ),
-    db.query<{ start: Date; label: string | null; count: number }>(
+    () => db.query<{ start: Date; label: string | null; count: number }>(
       `SELECT date_bin(make_interval(secs => $3), m.created_at, $1) AS start, c.sentiment_label AS label, count(*)::int AS count
        FROM mentions m LEFT JOIN classifications c ON c.mention_id = m.id
        WHERE m.created_at >= $1 AND m.created_at < $2 GROUP BY 1, 2`,
       [from, to, bucketSeconds],
     ),
-    responseTimeRows(db, [from, to, null], now, true),
-  ]);
+    () => responseTimeRows(db, [from, to, null], now, true),
+  ] as const);
 
   const byBrand = new Map(options.brands.map((brand) => [brand.id, series()]));
   for (const row of brandRows.rows) {

@@ -1,7 +1,7 @@
 import type { Pool } from '@earshot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
-import { computeStats, listTopUrgentItems, StatsQueryError, StatsReportSchema, type BrandInfo } from '../src/index.js';
+import { computeStats, computeTrends, listTopUrgentItems, StatsQueryError, StatsReportSchema, type BrandInfo } from '../src/index.js';
 
 const BRANDS: BrandInfo[] = [
   { id: 'acme', name: 'Acme', competitor: false },
@@ -180,6 +180,31 @@ describe('computeStats', () => {
       ['P2', 70, 'user2'],
     ]);
     expect(top[0]).toMatchObject({ state: 'open', brandId: 'acme', platform: 'x', excerpt: 'mention number 5', sentiment: 'negative' });
+  });
+
+  it('reads through one client a query at a time, as a digest does inside its transaction, with the figures the pool gives', async () => {
+    const client = await db.pool.connect();
+    const plainQuery = client.query;
+    let running = 0;
+    let mostAtOnce = 0;
+    const counted = async (...args: unknown[]) => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      try {
+        return await (plainQuery as (...queryArgs: unknown[]) => Promise<unknown>).apply(client, args);
+      } finally {
+        running--;
+      }
+    };
+    client.query = counted as typeof client.query;
+    try {
+      expect(await computeStats(client, window)).toEqual(await computeStats(db.pool, window));
+      expect(await computeTrends(client, window)).toEqual(await computeTrends(db.pool, window));
+    } finally {
+      client.query = plainQuery;
+      client.release();
+    }
+    expect(mostAtOnce).toBe(1);
   });
 
   it('refuses a reversed window, naming the field', async () => {
