@@ -47,13 +47,14 @@ export function parseSentimentTsv(content: string): { rows: LabelledText[]; skip
 }
 
 /**
- * SemEval 2016's test file is the held-out evaluation set: training and
- * model selection must never see it. Matches `twitter-2016test-A.tsv` and
- * any other name containing "2016test" (case-insensitive).
+ * Files training and model selection must never see: SemEval 2016's test
+ * file (`twitter-2016test-A.tsv`, any name containing "2016test") and the
+ * repo's hand-written held-out brand posts (any name containing
+ * "held-out" or "heldout"); case-insensitive.
  */
 export function isHeldOutTestFile(path: string): boolean {
   const name = path.split(/[\\/]/).pop() ?? path;
-  return /2016[-_ ]?test/i.test(name);
+  return /2016[-_ ]?test|held[-_ ]?out/i.test(name);
 }
 
 /** Development files used for model selection and decision-bias tuning (2016 dev and devtest). */

@@ -19,7 +19,7 @@ const AFINN = require('sentiment/languages/en/labels.json') as Record<string, nu
 const PACKAGE_EMOJI = require('sentiment/build/emoji.json') as Record<string, number>;
 
 /** Bump when any table or rule below changes: the model file records it. */
-export const LEXICON_VERSION = 'afinn165+earshot-care.1';
+export const LEXICON_VERSION = 'afinn165+earshot-care.2';
 
 const EMOTICON_SCORES: Record<string, number> = {
   '<smile>': 2, '<laugh>': 3, '<wink>': 1, '<tongue>': 1, '<heart>': 3, '<kiss>': 2,
@@ -47,6 +47,7 @@ const CARE_WORDS: Record<string, number> = {
   scammed: -3, robbed: -3, rubbish: -2, trash: -2, shambles: -3, nightmare: -3, incompetent: -3,
   laggy: -2, lagging: -2, frozen: -1, freezing: -1, slow: -1, overdue: -2, late: -1, ignoring: -2,
   ghosted: -2, useless: -3, smh: -2, fml: -3, smfh: -2, argh: -2, grr: -2, meh: -1,
+  junk: -2, faulty: -2, flimsy: -2, overpriced: -2, unusable: -3, undelivered: -2, unanswered: -2,
   sorted: 1, resolved: 2, fixed: 1, helpful: 2, quick: 1, smooth: 1,
 };
 
@@ -66,10 +67,10 @@ const CARE_PHRASES: Record<string, number> = {
   'customer service': -1, 'for hours': -1, 'for days': -1, 'for weeks': -2, '<num> hours': -1,
   '<num> days': -1, '<num> weeks': -2, '<num> mins': -1, '<num> minutes': -1, 'cut off': -2,
   'never again': -3, 'hung up': -2, 'took my money': -3, 'money back': -2, 'cancel my': -2,
-  'not happy': -3, 'thanks for nothing': -4, 'yeah right': -2,
+  'not happy': -3, 'thanks for nothing': -4, 'yeah right': -2, 'fell apart': -2, 'falls apart': -2,
   'thank you': 1, 'thanks for': 1, 'well done': 2, 'great service': 3, 'quick response': 2,
   'sorted it': 2, 'sorted out': 1, 'fixed it': 2, 'problem solved': 2, 'all good': 2, 'no problem': 1,
-  'no worries': 1, "can't wait": 3, 'cant wait': 3, 'cannot wait': 3,
+  'no worries': 1, 'no complaints': 2, "can't complain": 2, 'cant complain': 2, 'no issues': 1, "can't wait": 3, 'cant wait': 3, 'cannot wait': 3,
 };
 
 /**

@@ -27,6 +27,8 @@ describe('data file roles', () => {
     expect(isHeldOutTestFile('/data/twitter-2016test-A.tsv')).toBe(true);
     expect(isHeldOutTestFile('twitter-2016devtest-A.tsv')).toBe(false);
     expect(isHeldOutTestFile('twitter-2013test-A.tsv')).toBe(false);
+    expect(isHeldOutTestFile('packages/sentiment/test/held-out-brand-posts.tsv')).toBe(true);
+    expect(isHeldOutTestFile('packages/sentiment/model/curated-brand-posts.tsv')).toBe(false);
     expect(isDevelopmentFile('twitter-2016dev-A.tsv')).toBe(true);
     expect(isDevelopmentFile('twitter-2016devtest-A.tsv')).toBe(true);
     expect(isDevelopmentFile('twitter-2016train-A.tsv')).toBe(false);
