@@ -36,3 +36,8 @@ export function fmix32(state: number): number {
  * spelled alike land in different model buckets.
  */
 export const WORD_HASH_SEED = fnvStep(FNV_OFFSET_BASIS, 0x77);
+
+/** The hash a token carries for its text: see `Token.hash`. */
+export function wordHash(word: string): number {
+  return fnvString(WORD_HASH_SEED, word);
+}

@@ -70,7 +70,8 @@ const CARE_PHRASES: Record<string, number> = {
   'not happy': -3, 'thanks for nothing': -4, 'yeah right': -2, 'fell apart': -2, 'falls apart': -2,
   'thank you': 1, 'thanks for': 1, 'well done': 2, 'great service': 3, 'quick response': 2,
   'sorted it': 2, 'sorted out': 1, 'fixed it': 2, 'problem solved': 2, 'all good': 2, 'no problem': 1,
-  'no worries': 1, 'no complaints': 2, "can't complain": 2, 'cant complain': 2, 'no issues': 1, "can't wait": 3, 'cant wait': 3, 'cannot wait': 3,
+  'no worries': 1, 'no complaints': 2, "can't complain": 2, 'cant complain': 2, 'no issues': 1,
+  "can't wait": 3, 'cant wait': 3, 'cannot wait': 3,
 };
 
 /**

@@ -4,7 +4,8 @@
 // hashtag origin). Placeholders keep the shape of a post without its
 // identifiers: a model must not learn that "@acme" is angry.
 
-import { WordTable, wordHash } from './word-table.js';
+import { wordHash } from './hash.js';
+import { WordTable } from './word-table.js';
 
 export type TokenKind =
   | 'word'
@@ -191,8 +192,12 @@ function pushWordLike(tokens: Token[], raw: string, kind: 'word' | 'hashtag'): v
   }
   const allCaps = isAllCaps(raw, lower);
   if (lower.includes('’')) lower = lower.replace(/’/g, "'");
-  if (hasRun(lower)) push(tokens, lower.replace(ELONGATION, '$1$1'), kind, true, allCaps);
-  else push(tokens, lower, kind, false, allCaps);
+  pushNormalisedWord(tokens, lower, kind, hasRun(lower), allCaps);
+}
+
+/** A lower-cased word; with a run of 3+ equal characters (`elongated`), the run is cut to two. */
+function pushNormalisedWord(tokens: Token[], lower: string, kind: 'word' | 'hashtag', elongated: boolean, allCaps: boolean): void {
+  push(tokens, elongated ? lower.replace(ELONGATION, '$1$1') : lower, kind, elongated, allCaps);
 }
 
 function pushHashtag(tokens: Token[], body: string): void {
@@ -290,8 +295,7 @@ function pushPlainWord(tokens: Token[], text: string, start: number, c: number):
   const word = upper ? raw.toLowerCase() : raw;
   // As isAllCaps: two or more characters, some capital, no small letter.
   const allCaps = upper && !lower && end - start >= 2;
-  if (run) push(tokens, word.replace(ELONGATION, '$1$1'), 'word', true, allCaps);
-  else push(tokens, word, 'word', false, allCaps);
+  pushNormalisedWord(tokens, word, 'word', run, allCaps);
   return end;
 }
 

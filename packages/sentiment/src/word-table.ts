@@ -5,12 +5,7 @@
 // so a lookup is one probe in a small typed array and, on a match, one
 // string comparison.
 
-import { fmix32, fnvString, WORD_HASH_SEED } from './hash.js';
-
-/** The hash a token carries for its text: see `Token.hash`. */
-export function wordHash(word: string): number {
-  return fnvString(WORD_HASH_SEED, word);
-}
+import { fmix32, wordHash } from './hash.js';
 
 /** An immutable table from words to values, probed with the word's `wordHash`. */
 export class WordTable<V> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { wordHash } from '../src/hash.js';
 import { tokenize } from '../src/normalize.js';
-import { WordTable, wordHash } from '../src/word-table.js';
+import { WordTable } from '../src/word-table.js';
 
 describe('WordTable', () => {
   const words = Array.from({ length: 5_000 }, (_, i) => `word${i}`);
